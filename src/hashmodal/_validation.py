@@ -1,0 +1,161 @@
+"""Input validation shared by every part of hashmodal.
+
+All checks live here so that error messages have one wording: they name the
+argument, say what was expected and show what was given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "NotFittedError",
+    "check_finite",
+    "check_matrix",
+    "check_positive_int",
+    "check_random_state",
+    "check_views",
+]
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when a method is used before ``fit`` was called."""
+
+
+def describe(x: Any) -> str:
+    """Short description of a value for error messages."""
+    if isinstance(x, np.ndarray) or sp.issparse(x):
+        return f"array of shape {x.shape} and dtype {x.dtype}"
+    return f"{type(x).__name__} {x!r}"[:120]
+
+
+def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
+    """Return ``value`` as ``int`` if it is an integer ``>= minimum``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (booleans are refused too).
+    ValueError
+        If ``value < minimum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {describe(value)}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_finite(x: np.ndarray | sp.spmatrix, name: str) -> None:
+    """Raise ``ValueError`` if ``x`` holds NaN or infinity, saying where."""
+    data = x.data if sp.issparse(x) else np.asarray(x)
+    if data.dtype.kind not in "fc":
+        return
+    bad = ~np.isfinite(data)
+    if bad.any():
+        n_nan = int(np.isnan(data).sum())
+        n_inf = int(bad.sum()) - n_nan
+        raise ValueError(
+            f"{name} must be finite, but holds {n_nan} NaN and {n_inf} infinite "
+            f"value(s)"
+        )
+
+
+def check_matrix(
+    x: Any,
+    name: str,
+    *,
+    allow_sparse: bool = False,
+    dtype: Any = np.float64,
+    allow_empty: bool = False,
+) -> np.ndarray | sp.csr_matrix:
+    """Validate a 2-D numeric matrix with finite values.
+
+    Parameters
+    ----------
+    x : array-like or scipy sparse matrix
+        The matrix.
+    name : str
+        Name used in error messages.
+    allow_sparse : bool, default=False
+        Accept scipy sparse input (returned as CSR); otherwise it is refused.
+    dtype : numpy dtype, default=float64
+        Dtype of the returned array; ``None`` keeps the input dtype.
+    allow_empty : bool, default=False
+        Accept a matrix with zero rows or zero columns.
+
+    Returns
+    -------
+    ndarray or csr_matrix of shape (n_samples, n_features)
+    """
+    if sp.issparse(x):
+        if not allow_sparse:
+            raise TypeError(f"{name} must be a dense 2-D array, got a sparse matrix")
+        out = sp.csr_matrix(x, dtype=dtype) if dtype is not None else sp.csr_matrix(x)
+    else:
+        try:
+            out = np.asarray(x) if dtype is None else np.asarray(x, dtype=dtype)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be a numeric 2-D array: {exc}") from None
+        if out.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be numeric, got dtype {out.dtype}")
+        if out.ndim != 2:
+            raise ValueError(
+                f"{name} must be 2-D (n_samples, n_features), got shape {out.shape}"
+            )
+    if not allow_empty and (out.shape[0] == 0 or out.shape[1] == 0):
+        raise ValueError(f"{name} must not be empty, got shape {out.shape}")
+    check_finite(out, name)
+    return out
+
+
+def check_views(
+    views: Any,
+    name: str = "views",
+    *,
+    allow_sparse: bool = False,
+) -> dict[str, np.ndarray | sp.csr_matrix]:
+    """Validate a mapping from modality name to a 2-D matrix.
+
+    All views must have the same number of rows. The mapping's order is kept.
+
+    Raises
+    ------
+    TypeError
+        If ``views`` is not a mapping of str to matrices.
+    ValueError
+        If it is empty, a view is not 2-D, holds NaN/inf, or the row counts differ.
+    """
+    if not isinstance(views, Mapping):
+        raise TypeError(
+            f"{name} must be a mapping from view name to a 2-D array, "
+            f"got {type(views).__name__}"
+        )
+    if len(views) == 0:
+        raise ValueError(f"{name} must hold at least one view, got none")
+    out: dict[str, np.ndarray | sp.csr_matrix] = {}
+    for key, value in views.items():
+        if not isinstance(key, str):
+            raise TypeError(f"view names in {name} must be str, got {key!r}")
+        out[key] = check_matrix(value, f"view {key!r}", allow_sparse=allow_sparse)
+    rows = {key: value.shape[0] for key, value in out.items()}
+    if len(set(rows.values())) > 1:
+        listed = ", ".join(f"{k!r}: {n}" for k, n in rows.items())
+        raise ValueError(f"all views must have the same number of rows, got {listed}")
+    return out
+
+
+def check_random_state(seed: Any) -> np.random.Generator:
+    """Turn ``None``, an int or a Generator into a ``numpy.random.Generator``."""
+    if seed is None or isinstance(seed, Integral) and not isinstance(seed, bool):
+        return np.random.default_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    raise TypeError(
+        f"random_state must be None, an int or a numpy Generator, got {describe(seed)}"
+    )
