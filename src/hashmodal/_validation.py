@@ -16,6 +16,8 @@ import scipy.sparse as sp
 __all__ = [
     "NotFittedError",
     "check_finite",
+    "check_indices",
+    "check_labels",
     "check_matrix",
     "check_positive_int",
     "check_random_state",
@@ -45,7 +47,9 @@ def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
         If ``value < minimum``.
     """
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {describe(value)}")
+        raise TypeError(
+            f"{name} must be an integer >= {minimum}, got {describe(value)}"
+        )
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
     return int(value)
@@ -119,10 +123,12 @@ def check_views(
     name: str = "views",
     *,
     allow_sparse: bool = False,
+    dtype: Any = np.float64,
 ) -> dict[str, np.ndarray | sp.csr_matrix]:
     """Validate a mapping from modality name to a 2-D matrix.
 
     All views must have the same number of rows. The mapping's order is kept.
+    ``dtype`` is passed to :func:`check_matrix` (``None`` keeps each view's dtype).
 
     Raises
     ------
@@ -142,12 +148,108 @@ def check_views(
     for key, value in views.items():
         if not isinstance(key, str):
             raise TypeError(f"view names in {name} must be str, got {key!r}")
-        out[key] = check_matrix(value, f"view {key!r}", allow_sparse=allow_sparse)
+        out[key] = check_matrix(
+            value, f"view {key!r}", allow_sparse=allow_sparse, dtype=dtype
+        )
     rows = {key: value.shape[0] for key, value in out.items()}
     if len(set(rows.values())) > 1:
         listed = ", ".join(f"{k!r}: {n}" for k, n in rows.items())
         raise ValueError(f"all views must have the same number of rows, got {listed}")
     return out
+
+
+def check_labels(labels: Any, name: str = "labels") -> np.ndarray:
+    """Validate class labels: 1-D class ids or a 2-D multi-hot matrix.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Non-negative integer class ids, or a matrix of 0/1 entries (one row per
+        item, one column per class).
+    name : str, default="labels"
+        Name used in error messages.
+
+    Returns
+    -------
+    ndarray
+        ``int64`` class ids, or a ``uint8`` multi-hot matrix.
+
+    Raises
+    ------
+    TypeError
+        If the values are not numeric.
+    ValueError
+        If the array is empty, not 1-D or 2-D, or holds NaN/inf, non-integer,
+        negative, or (for a matrix) values other than 0 and 1.
+    """
+    if sp.issparse(labels):
+        labels = labels.toarray()
+    try:
+        arr = np.asarray(labels)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric array: {exc}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric, got {describe(arr)}")
+    if arr.ndim not in (1, 2):
+        raise ValueError(
+            f"{name} must be 1-D class ids or a 2-D multi-hot matrix, "
+            f"got shape {arr.shape}"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    check_finite(arr, name)
+    if arr.dtype.kind == "f" and not np.array_equal(arr, np.round(arr)):
+        raise ValueError(f"{name} must hold whole numbers, got fractional values")
+    if arr.ndim == 1:
+        if arr.min() < 0:
+            raise ValueError(f"{name} must be class ids >= 0, got minimum {arr.min()}")
+        return arr.astype(np.int64)
+    bad = (arr != 0) & (arr != 1)
+    if bad.any():
+        row = int(np.nonzero(bad.any(axis=1))[0][0])
+        raise ValueError(
+            f"a 2-D {name} matrix must be multi-hot (0/1 only), got "
+            f"{arr[bad][0]!r} in row {row}"
+        )
+    return arr.astype(np.uint8)
+
+
+def check_indices(indices: Any, name: str, n_samples: int) -> np.ndarray:
+    """Validate distinct row indices into an array of ``n_samples`` rows.
+
+    Returns
+    -------
+    ndarray of shape (n_indices,), dtype int64
+
+    Raises
+    ------
+    TypeError
+        If ``indices`` is not an integer array (floats and booleans are refused).
+    ValueError
+        If it is not 1-D, has an index outside ``[0, n_samples)`` or a repeated
+        index.
+    """
+    arr = np.asarray(indices)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D index array, got shape {arr.shape}")
+    if arr.size == 0 and arr.dtype.kind == "f":
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer indices, got {describe(arr)}")
+    arr = arr.astype(np.int64)
+    out = (arr < 0) | (arr >= n_samples)
+    if out.any():
+        raise ValueError(
+            f"{name} must index rows 0..{n_samples - 1}, got {arr[out][0]} "
+            f"({int(out.sum())} index(es) out of range)"
+        )
+    uniq, counts = np.unique(arr, return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(
+            f"{name} must not repeat an index, got {uniq[counts > 1][0]} "
+            f"{counts[counts > 1][0]} times ({int((counts > 1).sum())} repeated)"
+        )
+    return arr
 
 
 def check_random_state(seed: Any) -> np.random.Generator:
