@@ -13,6 +13,7 @@ the environment variable ``HASHMODAL_DATA`` (``$HASHMODAL_DATA/<name>/``).
 """
 
 from hashmodal.datasets import _catalog as _catalog
+from hashmodal.datasets import _uci_mfeat as _uci_mfeat
 from hashmodal.datasets._catalog import (
     WIKI_CLASSES,
     load_100leaves,
@@ -39,9 +40,15 @@ from hashmodal.datasets._registry import (
     list_datasets,
     load,
 )
+from hashmodal.datasets._uci_mfeat import (
+    UCI_MFEAT_VIEWS,
+    load_uci_mfeat,
+    uci_mfeat_split,
+)
 
 __all__ = [
     "DATA_ENV_VAR",
+    "UCI_MFEAT_VIEWS",
     "WIKI_CLASSES",
     "DatasetInfo",
     "DatasetNotFoundError",
@@ -56,7 +63,9 @@ __all__ = [
     "load_msrc_v1",
     "load_multiview_mat",
     "load_orl_4view",
+    "load_uci_mfeat",
     "load_wiki",
     "read_mat",
     "stratified_split",
+    "uci_mfeat_split",
 ]
