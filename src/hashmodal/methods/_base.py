@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import numpy as np
-import scipy.sparse as sp
 
 from hashmodal._validation import (
     NotFittedError,
+    check_labels,
     check_positive_int,
     check_views,
     describe,
@@ -753,31 +753,13 @@ def _to_json(value: Any, what: str) -> Any:
 
 def _check_labels(labels: Any, n_samples: int) -> np.ndarray:
     """Validate labels and return a float64 indicator matrix (n_samples, n_classes)."""
-    if sp.issparse(labels):
-        labels = labels.toarray()
-    try:
-        arr = np.asarray(labels)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"labels must be a numeric array: {exc}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"labels must be numeric, got dtype {arr.dtype}")
-    if arr.ndim not in (1, 2):
-        raise ValueError(
-            f"labels must have shape (n_samples,) or (n_samples, n_classes), "
-            f"got shape {arr.shape}"
-        )
+    arr = check_labels(labels)
     if arr.shape[0] != n_samples:
         raise ValueError(
             f"labels have {arr.shape[0]} rows but the views have {n_samples}"
         )
-    if not np.isfinite(arr).all():
-        raise ValueError("labels must be finite, but hold NaN or infinity")
     if arr.ndim == 2:
-        if arr.shape[1] == 0:
-            raise ValueError(f"labels must have at least one class, got {arr.shape}")
         return arr.astype(np.float64)
-    if arr.dtype.kind == "f" and not np.array_equal(arr, np.round(arr)):
-        raise ValueError("labels of shape (n_samples,) must be integer class ids")
     _, ids = np.unique(arr, return_inverse=True)
     one_hot = np.zeros((n_samples, int(ids.max()) + 1))
     one_hot[np.arange(n_samples), ids] = 1.0

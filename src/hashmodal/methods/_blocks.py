@@ -33,7 +33,15 @@ from hashmodal._validation import (
 
 __all__ = [
     "AnchorRBF",
+    "RowCentering",
+    "alm_binary_quadratic",
+    "balanced_orthogonal_latent",
+    "dcc",
+    "l21_prox",
     "orthogonal_procrustes",
+    "pairwise_logistic_grad",
+    "pairwise_logistic_loss",
+    "sign",
 ]
 
 logger = logging.getLogger(__name__)
@@ -302,3 +310,349 @@ class AnchorRBF:
         a_sq = np.einsum("ij,ij->i", A, A)
         sq = x_sq[:, None] + a_sq[None, :] - 2.0 * cross
         return np.maximum(sq, 0.0)
+
+
+def sign(x: Any) -> np.ndarray:
+    """Elementwise sign with zero mapped to +1, as float64 ±1.
+
+    The same rule as :func:`hashmodal.codes.binarize` (``x >= 0`` → bit 1), so
+    a solver's ±1 codes and the packed codes always agree.
+
+    Examples
+    --------
+    >>> sign([[-2.0, 0.0, 3.0]]).tolist()
+    [[-1.0, 1.0, 1.0]]
+    """
+    return np.where(np.asarray(x) >= 0, 1.0, -1.0)
+
+
+class RowCentering:
+    """Subtract the training mean row (column means fitted on the training set).
+
+    Attributes
+    ----------
+    mean_ : ndarray of shape (n_features,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = RowCentering().fit(np.array([[1.0, 2.0], [3.0, 6.0]]))
+    >>> c.transform(np.array([[2.0, 4.0]])).tolist()
+    [[0.0, 0.0]]
+    """
+
+    def fit(self, X: Any) -> RowCentering:
+        """Learn the column means of ``X`` (n_samples, n_features)."""
+        X = check_matrix(X, "X")
+        self.mean_ = X.mean(axis=0)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """``X - mean_``; raises ``ValueError`` if the feature count differs."""
+        if not hasattr(self, "mean_"):
+            raise NotFittedError("this RowCentering is not fitted yet; call fit first")
+        X = check_matrix(X, "X")
+        if X.shape[1] != self.mean_.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but RowCentering was fitted with "
+                f"{self.mean_.shape[0]}"
+            )
+        return X - self.mean_
+
+    def fit_transform(self, X: Any) -> np.ndarray:
+        """``fit(X)`` then ``transform(X)``."""
+        return self.fit(X).transform(X)
+
+
+def l21_prox(X: Any, tau: float) -> np.ndarray:
+    """Proximal operator of ``tau * sum_i ||x_i||_2`` (ℓ2,1 norm over rows).
+
+    Solves ``argmin_Z ½||Z - X||_F² + tau Σ_i ||z_i||_2``: each row shrinks
+    towards zero, ``z_i = max(0, 1 - tau / ||x_i||) x_i`` (group soft
+    thresholding). Pass ``X.T`` (and transpose back) to group by columns.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_rows, n_cols)
+    tau : float
+        Non-negative threshold.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_cols)
+
+    Raises
+    ------
+    ValueError
+        If ``tau`` is negative or not finite.
+
+    Examples
+    --------
+    >>> l21_prox([[3.0, 4.0], [0.3, 0.4]], 1.0).tolist()
+    [[2.4, 3.2], [0.0, 0.0]]
+    """
+    X = check_matrix(X, "X")
+    if not np.isfinite(tau) or tau < 0:
+        raise ValueError(f"tau must be a finite number >= 0, got {tau!r}")
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(norms > tau, 1.0 - tau / norms, 0.0)
+    return X * factor
+
+
+def pairwise_logistic_loss(theta: Any, s: Any) -> np.ndarray:
+    """Pairwise likelihood term ``log(1 + e^θ) - s θ``, without overflow.
+
+    Computed as ``log1p(e^{-|θ|}) + max(θ, 0) - s θ``, which equals the naive
+    form but never evaluates ``e^θ`` for large θ (at θ = 100 in float32 the
+    naive form gives inf; this gives 0 for s = 1). The dtype of ``theta`` is
+    kept for floating input.
+
+    Parameters
+    ----------
+    theta : array-like
+        Inner products (e.g. ``½ u_iᵀ v_j``).
+    s : array-like, broadcastable to ``theta``
+        Pair similarities in {0, 1}.
+
+    Returns
+    -------
+    ndarray
+        Elementwise loss, non-negative for s in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(pairwise_logistic_loss(np.float32(100.0), 1.0))
+    0.0
+    """
+    theta = np.asarray(theta)
+    if theta.dtype.kind != "f":
+        theta = theta.astype(np.float64)
+    s = np.asarray(s, dtype=theta.dtype)
+    return np.log1p(np.exp(-np.abs(theta))) + np.maximum(theta, 0) - s * theta
+
+
+def pairwise_logistic_grad(theta: Any, s: Any) -> np.ndarray:
+    """Derivative of :func:`pairwise_logistic_loss` in θ: ``σ(θ) - s``.
+
+    The logistic ``σ`` is evaluated without overflow for any θ.
+
+    Examples
+    --------
+    >>> float(pairwise_logistic_grad(0.0, 1.0))
+    -0.5
+    """
+    theta = np.asarray(theta)
+    if theta.dtype.kind != "f":
+        theta = theta.astype(np.float64)
+    e = np.exp(-np.abs(theta))
+    sigma = np.where(theta >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(theta.dtype)
+    return sigma - np.asarray(s, dtype=theta.dtype)
+
+
+def dcc(B: Any, Q: Any, G: Any, *, n_sweeps: int = 1) -> np.ndarray:
+    """Discrete cyclic coordinate descent over bits (DCC, as in SDH and DCF).
+
+    Minimises ``Σ_i (b_iᵀ G b_i - 2 b_iᵀ q_i)`` over ``b_i ∈ {-1, +1}^r`` for
+    the rows ``b_i`` of ``B``, one bit (column) at a time with the others
+    fixed: ``B[:, k] = sign(Q[:, k] - B[:, ¬k] G[¬k, k])``. Each update
+    solves its one-bit problem exactly, so the objective never increases.
+
+    In SDH's B-step (``min ||Y - WᵀB||² - 2ν tr(BᵀF)``, items as rows)
+    ``G = W Wᵀ`` and ``Q = Y Wᵀ + ν F``; in DCF, each user's row has
+    ``G = Σ_{j∈Ω_u} d_j d_jᵀ`` — call once per group of rows sharing a ``G``.
+
+    Parameters
+    ----------
+    B : array-like of shape (n_samples, n_bits)
+        Starting ±1 codes (not modified).
+    Q : array-like of shape (n_samples, n_bits)
+        Linear term.
+    G : array-like of shape (n_bits, n_bits)
+        Symmetric quadratic term; its diagonal does not matter (b² = 1).
+    n_sweeps : int, default=1
+        Passes over all bits.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_bits), float64 ±1
+
+    Raises
+    ------
+    ValueError
+        If ``B`` is not ±1, shapes disagree or ``G`` is not symmetric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dcc(np.ones((1, 2)), np.array([[1.0, -1.0]]), np.eye(2)).tolist()
+    [[1.0, -1.0]]
+    """
+    B = check_matrix(B, "B")
+    Q = check_matrix(Q, "Q")
+    G = check_matrix(G, "G")
+    n_sweeps = check_positive_int(n_sweeps, "n_sweeps")
+    if not np.isin(B, (-1.0, 1.0)).all():
+        raise ValueError("B must hold only -1 and +1")
+    if Q.shape != B.shape:
+        raise ValueError(f"Q must have the shape of B {B.shape}, got {Q.shape}")
+    r = B.shape[1]
+    if G.shape != (r, r):
+        raise ValueError(f"G must have shape {(r, r)}, got {G.shape}")
+    if not np.allclose(G, G.T, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(G).max())):
+        raise ValueError("G must be symmetric")
+
+    B = B.copy()
+    off = G - np.diag(np.diag(G))
+    for _ in range(n_sweeps):
+        for k in range(r):
+            B[:, k] = sign(Q[:, k] - B @ off[:, k])
+    return B
+
+
+def alm_binary_quadratic(
+    apply_A: Any,
+    C: Any,
+    B0: Any,
+    *,
+    rho: float = 1e-3,
+    rho_growth: float = 1.5,
+    n_iter: int = 30,
+) -> np.ndarray:
+    """Sign steps under an augmented Lagrangian for a binary quadratic problem.
+
+    Approximately minimises ``f(B) = ⟨B, A(B)⟩ - 2⟨B, C⟩`` over ±1 matrices
+    ``B`` by splitting ``B = Z`` with ``Z`` continuous, multiplier ``Γ`` and
+    penalty ``ρ``:
+
+    - ``B ← sign(2C - A(Z) + ρZ - Γ)`` (the "sign-with-ALM" code step of
+      OMH-DQA, FOMH, SDMH, MDCF);
+    - ``Z ← B + (Γ - A(B)) / ρ``;
+    - ``Γ ← Γ + ρ (B - Z)``, ``ρ ← ρ · rho_growth``.
+
+    ``A`` is applied as a function so an ``n × n`` similarity never has to be
+    built (apply it as products with the label matrix). The best ``B`` seen
+    (by ``f``) is returned, so the result is never worse than ``B0``.
+
+    Parameters
+    ----------
+    apply_A : callable or array-like
+        ``Z ↦ A(Z)`` for a symmetric linear operator on (n_samples, n_bits)
+        matrices; an (n_samples, n_samples) matrix means ``Z ↦ A @ Z``.
+    C : array-like of shape (n_samples, n_bits)
+        Linear term.
+    B0 : array-like of shape (n_samples, n_bits)
+        Starting ±1 codes.
+    rho : float, default=1e-3
+        Initial penalty.
+    rho_growth : float, default=1.5
+        Factor applied to ``rho`` after each iteration (>= 1).
+    n_iter : int, default=30
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_bits), float64 ±1
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, ``B0`` is not ±1, ``rho <= 0`` or
+        ``rho_growth < 1``.
+    """
+    C = check_matrix(C, "C")
+    B = check_matrix(B0, "B0")
+    n_iter = check_positive_int(n_iter, "n_iter")
+    if B.shape != C.shape:
+        raise ValueError(f"B0 must have the shape of C {C.shape}, got {B.shape}")
+    if not np.isin(B, (-1.0, 1.0)).all():
+        raise ValueError("B0 must hold only -1 and +1")
+    if not np.isfinite(rho) or rho <= 0:
+        raise ValueError(f"rho must be a positive number, got {rho!r}")
+    if not np.isfinite(rho_growth) or rho_growth < 1:
+        raise ValueError(f"rho_growth must be a number >= 1, got {rho_growth!r}")
+    if not callable(apply_A):
+        A = check_matrix(apply_A, "apply_A")
+        if A.shape != (C.shape[0], C.shape[0]):
+            raise ValueError(
+                f"apply_A as a matrix must have shape {(C.shape[0], C.shape[0])}, "
+                f"got {A.shape}"
+            )
+        apply_A = A.__matmul__
+
+    def objective(b: np.ndarray) -> float:
+        return float(np.sum(b * apply_A(b)) - 2.0 * np.sum(b * C))
+
+    best, best_value = B.copy(), objective(B)
+    Z = B.copy()
+    Gamma = np.zeros_like(B)
+    for _ in range(n_iter):
+        B = sign(2.0 * C - apply_A(Z) + rho * Z - Gamma)
+        Z = B + (Gamma - apply_A(B)) / rho
+        Gamma = Gamma + rho * (B - Z)
+        rho *= rho_growth
+        value = objective(B)
+        if value < best_value:
+            best, best_value = B.copy(), value
+    return best
+
+
+def balanced_orthogonal_latent(Z: Any, random_state: Any = None) -> np.ndarray:
+    """Balanced, decorrelated latent closest to a target (the DCF/BATCH step).
+
+    Solves ``max_V tr(Vᵀ Z)`` subject to ``1ᵀ V = 0`` (every column balanced)
+    and ``Vᵀ V = n I`` (decorrelated), with items as rows. With the SVD of the
+    centred target ``Z - mean = P Σ Qᵀ`` the solution is ``V = √n [P P̄][Q
+    Q̄]ᵀ``, where, when the centred target has rank ``k < n_bits``, ``P̄`` holds
+    orthonormal columns orthogonal to ``P`` and to ``1`` (drawn with
+    ``random_state``) and ``Q̄`` completes ``Q`` to an orthogonal matrix. The
+    optimum value is ``√n`` times the nuclear norm of the centred target.
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, n_bits)
+        Target (e.g. the current codes). Needs ``n_samples > n_bits``.
+    random_state : None, int or numpy.random.Generator, default=None
+        Only used to complete a rank-deficient solution.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_bits)
+
+    Raises
+    ------
+    ValueError
+        If ``n_samples <= n_bits`` (the constraints cannot hold).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Z = np.random.default_rng(0).normal(size=(50, 4))
+    >>> V = balanced_orthogonal_latent(Z)
+    >>> bool(np.allclose(V.T @ V, 50 * np.eye(4)) and np.allclose(V.sum(0), 0))
+    True
+    """
+    Z = check_matrix(Z, "Z")
+    n, r = Z.shape
+    if n <= r:
+        raise ValueError(
+            f"Z must have more rows than columns for a balanced orthogonal latent, "
+            f"got shape {Z.shape}"
+        )
+    Zc = Z - Z.mean(axis=0)
+    P, s, Qt = np.linalg.svd(Zc, full_matrices=False)
+    k = int(np.sum(s > s.max(initial=0.0) * max(n, r) * np.finfo(float).eps))
+    P, Q = P[:, :k], Qt[:k].T
+    if k < r:
+        rng = check_random_state(random_state)
+        # Complete Q to an orthogonal r x r matrix.
+        Q_full, _ = np.linalg.qr(np.hstack([Q, rng.standard_normal((r, r - k))]))
+        Q_bar = Q_full[:, k:]
+        # Columns orthogonal to P and to the all-ones vector.
+        basis = np.hstack([np.ones((n, 1)) / np.sqrt(n), P])
+        extra = rng.standard_normal((n, r - k))
+        extra -= basis @ (basis.T @ extra)
+        P_bar, _ = np.linalg.qr(extra)
+        P = np.hstack([P, P_bar])
+        Q = np.hstack([Q, Q_bar])
+    return np.sqrt(n) * P @ Q.T
