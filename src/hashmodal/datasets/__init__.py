@@ -27,6 +27,14 @@ from hashmodal.datasets._dataset import (
     Subset,
     stratified_split,
 )
+from hashmodal.datasets._files import (
+    load_dataset_file,
+    load_h5,
+    load_npz,
+    save_dataset,
+    save_h5,
+    save_npz,
+)
 from hashmodal.datasets._matlab import (
     load_cross_modal_mat,
     load_multiview_mat,
@@ -60,12 +68,18 @@ __all__ = [
     "load",
     "load_100leaves",
     "load_cross_modal_mat",
+    "load_dataset_file",
+    "load_h5",
     "load_msrc_v1",
     "load_multiview_mat",
+    "load_npz",
     "load_orl_4view",
     "load_uci_mfeat",
     "load_wiki",
     "read_mat",
+    "save_dataset",
+    "save_h5",
+    "save_npz",
     "stratified_split",
     "uci_mfeat_split",
 ]
