@@ -7,7 +7,18 @@ from scipy.spatial.distance import cdist
 from scipy.stats import ortho_group
 
 from hashmodal._validation import NotFittedError
-from hashmodal.methods._blocks import AnchorRBF, orthogonal_procrustes
+from hashmodal.methods._blocks import (
+    AnchorRBF,
+    RowCentering,
+    alm_binary_quadratic,
+    balanced_orthogonal_latent,
+    dcc,
+    l21_prox,
+    orthogonal_procrustes,
+    pairwise_logistic_grad,
+    pairwise_logistic_loss,
+    sign,
+)
 
 # ---------------------------------------------------------------- Procrustes
 
@@ -117,3 +128,201 @@ def test_anchor_rbf_errors():
         rbf.transform(np.ones((2, 3)))
     with pytest.raises(ValueError, match="identical rows"):
         AnchorRBF().fit(np.ones((4, 2)), 2, random_state=0)
+
+
+# ---------------------------------------------------------------- sign, centring
+
+
+def test_sign_maps_zero_to_plus_one_like_binarize():
+    from hashmodal.codes import binarize
+
+    x = np.array([[-1.0, 0.0, 2.0, -0.0]])
+    np.testing.assert_array_equal(sign(x), [[-1, 1, 1, 1]])
+    np.testing.assert_array_equal(binarize(x).to_signs(), sign(x))
+
+
+def test_row_centering_uses_training_mean():
+    X = np.array([[1.0, 10.0], [3.0, 20.0]])
+    c = RowCentering().fit(X)
+    np.testing.assert_array_equal(c.mean_, [2.0, 15.0])
+    np.testing.assert_array_equal(c.transform([[2.0, 15.0]]), [[0.0, 0.0]])
+    with pytest.raises(ValueError, match="3 features"):
+        c.transform(np.ones((1, 3)))
+    with pytest.raises(NotFittedError):
+        RowCentering().transform(X)
+
+
+# ---------------------------------------------------------------- l2,1 prox
+
+
+def test_l21_prox_hand_values_and_optimality():
+    np.testing.assert_allclose(
+        l21_prox([[3.0, 4.0], [0.3, 0.4], [0.0, 0.0]], 1.0),
+        [[2.4, 3.2], [0.0, 0.0], [0.0, 0.0]],
+    )
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 3))
+    tau = 0.8
+    Z = l21_prox(X, tau)
+
+    def objective(z):
+        z = z.reshape(X.shape)
+        return 0.5 * np.sum((z - X) ** 2) + tau * np.linalg.norm(z, axis=1).sum()
+
+    best = objective(Z.ravel())
+    for _ in range(200):
+        assert best <= objective(Z.ravel() + 0.05 * rng.normal(size=Z.size)) + 1e-12
+    with pytest.raises(ValueError, match="tau"):
+        l21_prox(X, -1.0)
+
+
+# ---------------------------------------------------------------- case T1
+
+
+def test_pairwise_logistic_loss_is_stable_case_t1():
+    theta = np.float32(100.0)
+    with np.errstate(over="ignore"):
+        naive = np.log(1 + np.exp(theta)) - theta
+    assert np.isinf(naive)
+    value = pairwise_logistic_loss(theta, 1.0)
+    assert value.dtype == np.float32 and value == 0.0
+    assert 0.0 <= pairwise_logistic_loss(np.float32(-100.0), 0.0) < 1e-40
+    assert pairwise_logistic_loss(100.0, 0.0) == pytest.approx(100.0)
+
+
+def test_pairwise_logistic_loss_matches_naive_form_and_gradient():
+    theta = np.linspace(-20, 20, 81)
+    for s in (0.0, 1.0):
+        naive = np.log(1 + np.exp(theta)) - s * theta
+        loss = pairwise_logistic_loss(theta, s)
+        np.testing.assert_allclose(loss, naive, rtol=1e-9, atol=1e-14)
+        np.testing.assert_allclose(loss, np.logaddexp(0, theta) - s * theta, rtol=1e-12)
+        h = 1e-6
+        numeric = (
+            pairwise_logistic_loss(theta + h, s) - pairwise_logistic_loss(theta - h, s)
+        ) / (2 * h)
+        np.testing.assert_allclose(pairwise_logistic_grad(theta, s), numeric, atol=1e-6)
+    assert np.isfinite(pairwise_logistic_grad(np.float32([-1e4, 1e4]), 1.0)).all()
+
+
+# ---------------------------------------------------------------- DCC
+
+
+def _binary_quadratic(B, Q, G):
+    return float(np.sum((B @ G) * B) - 2 * np.sum(B * Q))
+
+
+def test_dcc_decreases_and_is_coordinatewise_optimal():
+    rng = np.random.default_rng(0)
+    n, r = 30, 5
+    W = rng.normal(size=(r, 3))
+    G = W @ W.T
+    Q = rng.normal(size=(n, r))
+    B0 = sign(rng.normal(size=(n, r)))
+    B = dcc(B0, Q, G, n_sweeps=10)
+    assert _binary_quadratic(B, Q, G) <= _binary_quadratic(B0, Q, G)
+    # No single bit flip improves the result (a DCC fixed point).
+    value = _binary_quadratic(B, Q, G)
+    for i in range(n):
+        for k in range(r):
+            flipped = B.copy()
+            flipped[i, k] *= -1
+            assert _binary_quadratic(flipped, Q, G) >= value - 1e-9
+
+
+def test_dcc_one_sweep_monotone_and_exact_for_diagonal_g():
+    rng = np.random.default_rng(1)
+    Q = rng.normal(size=(8, 4))
+    B = dcc(sign(rng.normal(size=(8, 4))), Q, np.diag([1.0, 2, 3, 4]))
+    np.testing.assert_array_equal(B, sign(Q))
+    # Brute force on one row with a full G.
+    W = rng.normal(size=(4, 4))
+    G = W @ W.T
+    q = rng.normal(size=(1, 4))
+    codes = np.array(np.meshgrid(*[[-1.0, 1.0]] * 4)).reshape(4, -1).T
+    values = [_binary_quadratic(c[None], q, G) for c in codes]
+    B = dcc(np.ones((1, 4)), q, G, n_sweeps=20)
+    assert _binary_quadratic(B, q, G) <= np.sort(values)[3]
+
+
+def test_dcc_errors():
+    with pytest.raises(ValueError, match="-1 and \\+1"):
+        dcc(np.zeros((2, 2)), np.zeros((2, 2)), np.eye(2))
+    with pytest.raises(ValueError, match="symmetric"):
+        dcc(np.ones((2, 2)), np.zeros((2, 2)), np.array([[1.0, 2.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match="shape"):
+        dcc(np.ones((2, 2)), np.zeros((2, 2)), np.eye(3))
+
+
+# ---------------------------------------------------------------- ALM
+
+
+def test_alm_sign_step_exact_without_quadratic_and_never_worse():
+    rng = np.random.default_rng(0)
+    C = rng.normal(size=(10, 3))
+    B0 = sign(rng.normal(size=(10, 3)))
+    np.testing.assert_array_equal(
+        alm_binary_quadratic(np.zeros((10, 10)), C, B0), sign(C)
+    )
+
+    def f(B, A):
+        return float(np.sum(B * (A @ B)) - 2 * np.sum(B * C))
+
+    M = rng.normal(size=(10, 10))
+    A = M @ M.T / 10
+    B = alm_binary_quadratic(A, C, B0)
+    assert f(B, A) <= f(B0, A)
+    assert set(np.unique(B)) <= {-1.0, 1.0}
+
+
+def test_alm_finds_brute_force_optimum_on_a_small_problem():
+    # n = 10 items, one bit: 1024 candidates. A = -L L^T (similar items attract).
+    rng = np.random.default_rng(3)
+    L = np.eye(2)[rng.integers(0, 2, 10)]
+    A = -(2 * L @ L.T - 1)
+    C = 0.1 * rng.normal(size=(10, 1))
+    candidates = np.array(np.meshgrid(*[[-1.0, 1.0]] * 10)).reshape(10, -1).T
+    values = [float(b @ A @ b - 2 * b @ C[:, 0]) for b in candidates]
+    B = alm_binary_quadratic(
+        lambda Z: -(2 * L @ (L.T @ Z) - Z.sum(axis=0)), C, sign(C), n_iter=30
+    )
+    assert float(B[:, 0] @ A @ B[:, 0] - 2 * B[:, 0] @ C[:, 0]) == pytest.approx(
+        min(values)
+    )
+
+
+def test_alm_errors():
+    C = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="rho must"):
+        alm_binary_quadratic(np.eye(3), C, np.ones((3, 2)), rho=0.0)
+    with pytest.raises(ValueError, match="rho_growth"):
+        alm_binary_quadratic(np.eye(3), C, np.ones((3, 2)), rho_growth=0.5)
+    with pytest.raises(ValueError, match="shape"):
+        alm_binary_quadratic(np.eye(4), C, np.ones((3, 2)))
+
+
+# ---------------------------------------------------------------- balanced latent
+
+
+@pytest.mark.parametrize("rank", [4, 2])
+def test_balanced_orthogonal_latent_constraints_and_optimum(rank):
+    rng = np.random.default_rng(rank)
+    n, r = 40, 4
+    Z = rng.normal(size=(n, rank)) @ rng.normal(size=(rank, r)) + 5.0
+    V = balanced_orthogonal_latent(Z, random_state=0)
+    np.testing.assert_allclose(V.sum(axis=0), 0, atol=1e-9)
+    np.testing.assert_allclose(V.T @ V, n * np.eye(r), atol=1e-8)
+    Zc = Z - Z.mean(axis=0)
+    optimum = np.sqrt(n) * np.linalg.svd(Zc, compute_uv=False).sum()
+    assert np.trace(V.T @ Z) == pytest.approx(optimum, rel=1e-9)
+    # Any other feasible point is no better.
+    for seed in range(20):
+        X = np.random.default_rng(seed).normal(size=(n, r))
+        X -= X.mean(axis=0)
+        Qx, _ = np.linalg.qr(X)
+        assert np.trace(np.sqrt(n) * Qx.T @ Z) <= optimum + 1e-9
+
+
+def test_balanced_orthogonal_latent_needs_more_rows():
+    with pytest.raises(ValueError, match="more rows"):
+        balanced_orthogonal_latent(np.ones((3, 3)))
