@@ -9,7 +9,9 @@ by distance, then by database index.
   or a block of queries at a time;
 - :func:`knn_search` and :func:`radius_search`: exact top-k and radius search,
   streamed so that memory stays bounded;
-- :class:`HammingIndex`: a flat exact index (add, then search).
+- :class:`HammingIndex`: a flat exact index (add, then search);
+- :class:`MultiIndexHashing`: hash tables on substrings of the codes, exact by
+  the pigeonhole principle.
 
 The work runs in compiled C/OpenMP kernels when they were built at install
 time, otherwise in NumPy (a warning is logged once).
@@ -23,10 +25,12 @@ from hashmodal.search._exact import (
     radius_search,
 )
 from hashmodal.search._kernels import compiled_available
+from hashmodal.search._multi_index import MultiIndexHashing
 from hashmodal.search._reference import hamming_distances_reference
 
 __all__ = [
     "HammingIndex",
+    "MultiIndexHashing",
     "compiled_available",
     "hamming_distances",
     "hamming_distances_reference",

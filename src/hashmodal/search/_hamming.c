@@ -121,6 +121,38 @@ static Py_ssize_t hm_chunk_rows(Py_ssize_t nb)
         break;                  \
     }
 
+/* AVX-512 kernels (VPOPCNTDQ: eight 64-bit popcounts per instruction), built
+ * for x86-64 with GCC or clang whatever the -march, and used only when the CPU
+ * running the code has them (checked once at import). */
+#if (defined(__x86_64__) || defined(_M_X64)) && \
+    (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8))
+#define HM_HAVE_AVX512 1
+#include <immintrin.h>
+#else
+#define HM_HAVE_AVX512 0
+#endif
+
+/* Whether the AVX-512 kernels run: set at import, switchable for tests. */
+static int hm_simd = 0;
+
+/* The widths the vector kernels handle: 32, 64, 128 and 256 bits. */
+#define HM_SIMD_WIDTH(nb) (hm_simd && ((nb) == 4 || (nb) == 8 || (nb) == 16 || (nb) == 32))
+
+typedef struct hm_topk hm_topk;
+typedef struct hm_hits hm_hits;
+#if HM_HAVE_AVX512
+static void hm_pairwise_avx512(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
+                               Py_ssize_t c1, Py_ssize_t nb, int32_t *row);
+static int64_t hm_sum_avx512(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
+                             Py_ssize_t c1, Py_ssize_t nb);
+static void hm_topk_scan_avx512(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
+                                Py_ssize_t c1, Py_ssize_t nb, hm_topk *s,
+                                Py_ssize_t cap, Py_ssize_t k);
+static int hm_radius_scan_avx512(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
+                                 Py_ssize_t c1, Py_ssize_t nb, int radius,
+                                 hm_hits *h);
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Pairwise distances                                                       */
 /* ------------------------------------------------------------------------ */
@@ -145,6 +177,12 @@ static void hm_pairwise_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
         for (Py_ssize_t q = q0; q < q1; q++) {
             const uint8_t *qp = Q + q * nb;
             int32_t *row = out + q * n_db;
+#if HM_HAVE_AVX512
+            if (HM_SIMD_WIDTH(nb)) {
+                hm_pairwise_avx512(qp, X, c0, c1, nb, row);
+                continue;
+            }
+#endif
 #define HM_CALL(NB) hm_pairwise_block(qp, X, c0, c1, NB, row)
             HM_DISPATCH(nb, HM_CALL)
 #undef HM_CALL
@@ -176,6 +214,12 @@ static int64_t hm_sum_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
         Py_ssize_t c1 = c0 + chunk < n_db ? c0 + chunk : n_db;
         for (Py_ssize_t q = q0; q < q1; q++) {
             const uint8_t *qp = Q + q * nb;
+#if HM_HAVE_AVX512
+            if (HM_SIMD_WIDTH(nb)) {
+                total += hm_sum_avx512(qp, X, c0, c1, nb);
+                continue;
+            }
+#endif
 #define HM_CALL(NB) total += hm_sum_block(qp, X, c0, c1, NB)
             HM_DISPATCH(nb, HM_CALL)
 #undef HM_CALL
@@ -188,14 +232,14 @@ static int64_t hm_sum_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
 /* Exact top-k                                                              */
 /* ------------------------------------------------------------------------ */
 
-typedef struct {
+struct hm_topk {
     int32_t *dist;    /* candidate distances, in database order */
     int64_t *ids;     /* candidate indices, increasing            */
     int64_t *hist;    /* stored candidates per distance (valid below T) */
     Py_ssize_t size;  /* number of stored candidates */
     Py_ssize_t n_lt;  /* stored candidates with distance < T */
     int T;            /* store an item only if its distance is < T */
-} hm_topk;
+};
 
 /* Drop candidates that can no longer reach the top k: keep every one below
  * T and the first (k - n_lt) at distance T. The buffer keeps its order. */
@@ -310,6 +354,12 @@ static int hm_knn_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
         Py_ssize_t c1 = c0 + chunk < n_db ? c0 + chunk : n_db;
         for (Py_ssize_t t = 0; t < nt; t++) {
             const uint8_t *qp = Q + (q0 + t) * nb;
+#if HM_HAVE_AVX512
+            if (HM_SIMD_WIDTH(nb)) {
+                hm_topk_scan_avx512(qp, X, c0, c1, nb, &st[t], cap, k);
+                continue;
+            }
+#endif
 #define HM_CALL(NB) hm_topk_scan(qp, X, c0, c1, NB, &st[t], cap, k)
             HM_DISPATCH(nb, HM_CALL)
 #undef HM_CALL
@@ -329,12 +379,12 @@ static int hm_knn_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
 /* Radius search                                                            */
 /* ------------------------------------------------------------------------ */
 
-typedef struct {
+struct hm_hits {
     int32_t *dist;
     int64_t *ids;
     Py_ssize_t size;
     Py_ssize_t cap;
-} hm_hits;
+};
 
 HM_NOINLINE int hm_hits_push(hm_hits *h, int d, int64_t id)
 {
@@ -409,6 +459,212 @@ static int hm_hits_sort(hm_hits *h, int radius)
     return 0;
 }
 
+#if HM_HAVE_AVX512
+/* ------------------------------------------------------------------------ */
+/* AVX-512 kernels: eight database codes per step                           */
+/* ------------------------------------------------------------------------ */
+
+#define HM_AVX512_TARGET __attribute__((target("avx512f,avx512vpopcntdq")))
+#define HM_AVX512_INLINE static inline __attribute__((always_inline)) HM_AVX512_TARGET
+
+/* The query repeated so that it lines up with eight database rows. */
+HM_AVX512_INLINE __m512i hm_v_query(const uint8_t *q, const Py_ssize_t nb)
+{
+    if (nb == 4) {
+        return _mm512_set1_epi64((long long)hm_load32(q));
+    }
+    if (nb == 8) {
+        return _mm512_set1_epi64((long long)hm_load64(q));
+    }
+    if (nb == 16) {
+        return _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)q));
+    }
+    return _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)q));
+}
+
+/* Distances of the query to eight consecutive rows, one per 64-bit lane. */
+HM_AVX512_INLINE __m512i hm_v_dist8(const uint8_t *x, __m512i qv,
+                                    const Py_ssize_t nb)
+{
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    if (nb == 4) {
+        __m512i v = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)x));
+        return _mm512_popcnt_epi64(_mm512_xor_si512(v, qv));
+    }
+    if (nb == 8) {
+        return _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(x), qv));
+    }
+    __m512i p0 = _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(x), qv));
+    __m512i p1 =
+        _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(x + 64), qv));
+    __m512i a = _mm512_add_epi64(_mm512_permutex2var_epi64(p0, even, p1),
+                                 _mm512_permutex2var_epi64(p0, odd, p1));
+    if (nb == 16) {
+        return a;
+    }
+    __m512i p2 =
+        _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(x + 128), qv));
+    __m512i p3 =
+        _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(x + 192), qv));
+    __m512i b = _mm512_add_epi64(_mm512_permutex2var_epi64(p2, even, p3),
+                                 _mm512_permutex2var_epi64(p2, odd, p3));
+    return _mm512_add_epi64(_mm512_permutex2var_epi64(a, even, b),
+                            _mm512_permutex2var_epi64(a, odd, b));
+}
+
+HM_AVX512_INLINE void hm_v_pairwise(const uint8_t *q, const uint8_t *x,
+                                    Py_ssize_t c0, Py_ssize_t c1,
+                                    const Py_ssize_t nb, int32_t *row)
+{
+    __m512i qv = hm_v_query(q, nb);
+    Py_ssize_t i = c0;
+    for (; i + 8 <= c1; i += 8) {
+        __m512i d = hm_v_dist8(x + i * nb, qv, nb);
+        _mm256_storeu_si256((__m256i *)(row + i), _mm512_cvtepi64_epi32(d));
+    }
+    for (; i < c1; i++) {
+        row[i] = hm_distance(q, x + i * nb, nb);
+    }
+}
+
+HM_AVX512_INLINE int64_t hm_v_sum(const uint8_t *q, const uint8_t *x,
+                                  Py_ssize_t c0, Py_ssize_t c1,
+                                  const Py_ssize_t nb)
+{
+    __m512i qv = hm_v_query(q, nb);
+    __m512i acc = _mm512_setzero_si512();
+    Py_ssize_t i = c0;
+    for (; i + 8 <= c1; i += 8) {
+        acc = _mm512_add_epi64(acc, hm_v_dist8(x + i * nb, qv, nb));
+    }
+    int64_t s = _mm512_reduce_add_epi64(acc);
+    for (; i < c1; i++) {
+        s += hm_distance(q, x + i * nb, nb);
+    }
+    return s;
+}
+
+HM_AVX512_INLINE void hm_v_topk_scan(const uint8_t *q, const uint8_t *x,
+                                     Py_ssize_t c0, Py_ssize_t c1,
+                                     const Py_ssize_t nb, hm_topk *s,
+                                     Py_ssize_t cap, Py_ssize_t k)
+{
+    __m512i qv = hm_v_query(q, nb);
+    __m512i tv = _mm512_set1_epi64(s->T);
+    Py_ssize_t i = c0;
+    for (; i + 8 <= c1; i += 8) {
+        __m512i d = hm_v_dist8(x + i * nb, qv, nb);
+        __mmask8 m = _mm512_cmplt_epi64_mask(d, tv);
+        if (m) {
+            int64_t dd[8];
+            _mm512_storeu_si512(dd, d);
+            /* Lanes in index order; T may drop between two of them. */
+            while (m) {
+                int j = __builtin_ctz(m);
+                m &= (__mmask8)(m - 1);
+                if (dd[j] < s->T) {
+                    hm_topk_push(s, cap, k, (int)dd[j], (int64_t)(i + j));
+                }
+            }
+            tv = _mm512_set1_epi64(s->T);
+        }
+    }
+    for (; i < c1; i++) {
+        int d = hm_distance(q, x + i * nb, nb);
+        if (d < s->T) {
+            hm_topk_push(s, cap, k, d, (int64_t)i);
+        }
+    }
+}
+
+HM_AVX512_INLINE int hm_v_radius_scan(const uint8_t *q, const uint8_t *x,
+                                      Py_ssize_t c0, Py_ssize_t c1,
+                                      const Py_ssize_t nb, int radius,
+                                      hm_hits *h)
+{
+    __m512i qv = hm_v_query(q, nb);
+    __m512i rv = _mm512_set1_epi64(radius);
+    Py_ssize_t i = c0;
+    for (; i + 8 <= c1; i += 8) {
+        __m512i d = hm_v_dist8(x + i * nb, qv, nb);
+        __mmask8 m = _mm512_cmple_epi64_mask(d, rv);
+        if (m) {
+            int64_t dd[8];
+            _mm512_storeu_si512(dd, d);
+            while (m) {
+                int j = __builtin_ctz(m);
+                m &= (__mmask8)(m - 1);
+                if (hm_hits_push(h, (int)dd[j], (int64_t)(i + j)) != 0) {
+                    return -1;
+                }
+            }
+        }
+    }
+    for (; i < c1; i++) {
+        int d = hm_distance(q, x + i * nb, nb);
+        if (d <= radius && hm_hits_push(h, d, (int64_t)i) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Entry points: one specialised body per width (4, 8, 16 or 32 bytes). */
+#define HM_V_SWITCH(nb, CALL) \
+    switch (nb) {             \
+    case 4:                   \
+        CALL(4);              \
+    case 8:                   \
+        CALL(8);              \
+    case 16:                  \
+        CALL(16);             \
+    default:                  \
+        CALL(32);             \
+    }
+
+HM_AVX512_TARGET static void hm_pairwise_avx512(const uint8_t *q,
+                                                const uint8_t *x, Py_ssize_t c0,
+                                                Py_ssize_t c1, Py_ssize_t nb,
+                                                int32_t *row)
+{
+#define HM_CALL(NB) return hm_v_pairwise(q, x, c0, c1, NB, row)
+    HM_V_SWITCH(nb, HM_CALL)
+#undef HM_CALL
+}
+
+HM_AVX512_TARGET static int64_t hm_sum_avx512(const uint8_t *q, const uint8_t *x,
+                                              Py_ssize_t c0, Py_ssize_t c1,
+                                              Py_ssize_t nb)
+{
+#define HM_CALL(NB) return hm_v_sum(q, x, c0, c1, NB)
+    HM_V_SWITCH(nb, HM_CALL)
+#undef HM_CALL
+}
+
+HM_AVX512_TARGET static void hm_topk_scan_avx512(const uint8_t *q,
+                                                 const uint8_t *x, Py_ssize_t c0,
+                                                 Py_ssize_t c1, Py_ssize_t nb,
+                                                 hm_topk *s, Py_ssize_t cap,
+                                                 Py_ssize_t k)
+{
+#define HM_CALL(NB) return hm_v_topk_scan(q, x, c0, c1, NB, s, cap, k)
+    HM_V_SWITCH(nb, HM_CALL)
+#undef HM_CALL
+}
+
+HM_AVX512_TARGET static int hm_radius_scan_avx512(const uint8_t *q,
+                                                  const uint8_t *x,
+                                                  Py_ssize_t c0, Py_ssize_t c1,
+                                                  Py_ssize_t nb, int radius,
+                                                  hm_hits *h)
+{
+#define HM_CALL(NB) return hm_v_radius_scan(q, x, c0, c1, NB, radius, h)
+    HM_V_SWITCH(nb, HM_CALL)
+#undef HM_CALL
+}
+#endif /* HM_HAVE_AVX512 */
+
 static int hm_radius_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
                           const uint8_t *X, Py_ssize_t n_db, Py_ssize_t nb,
                           int radius, hm_hits *hits)
@@ -419,6 +675,14 @@ static int hm_radius_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
         for (Py_ssize_t q = q0; q < q1; q++) {
             const uint8_t *qp = Q + q * nb;
             int rc = 0;
+#if HM_HAVE_AVX512
+            if (HM_SIMD_WIDTH(nb)) {
+                if (hm_radius_scan_avx512(qp, X, c0, c1, nb, radius, &hits[q]) != 0) {
+                    return -1;
+                }
+                continue;
+            }
+#endif
 #define HM_CALL(NB) rc = hm_radius_scan(qp, X, c0, c1, NB, radius, &hits[q])
             HM_DISPATCH(nb, HM_CALL)
 #undef HM_CALL
@@ -719,12 +983,39 @@ static PyObject *hm_py_openmp(PyObject *self, PyObject *noargs)
 #endif
 }
 
+PyDoc_STRVAR(hm_set_simd_doc,
+             "set_simd(enable) -> bool\n\nTurn the AVX-512 kernels on or off "
+             "(they turn on only where the CPU has them); returns whether they "
+             "are on.");
+
+static int hm_cpu_has_avx512(void)
+{
+#if HM_HAVE_AVX512
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512vpopcntdq");
+#else
+    return 0;
+#endif
+}
+
+static PyObject *hm_py_set_simd(PyObject *self, PyObject *arg)
+{
+    int enable = PyObject_IsTrue(arg);
+    if (enable < 0) {
+        return NULL;
+    }
+    hm_simd = enable && hm_cpu_has_avx512();
+    return PyBool_FromLong(hm_simd);
+}
+
 static PyMethodDef hm_methods[] = {
     {"pairwise", hm_py_pairwise, METH_VARARGS, hm_pairwise_doc},
     {"distance_sum", hm_py_distance_sum, METH_VARARGS, hm_distance_sum_doc},
     {"knn", hm_py_knn, METH_VARARGS, hm_knn_doc},
     {"radius", hm_py_radius, METH_VARARGS, hm_radius_doc},
     {"openmp", hm_py_openmp, METH_NOARGS, hm_openmp_doc},
+    {"set_simd", hm_py_set_simd, METH_O, hm_set_simd_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -738,5 +1029,6 @@ static struct PyModuleDef hm_module = {
 
 PyMODINIT_FUNC PyInit__hamming(void)
 {
+    hm_simd = hm_cpu_has_avx512();
     return PyModule_Create(&hm_module);
 }

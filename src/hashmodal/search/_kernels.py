@@ -30,7 +30,7 @@ else:
     _IMPORT_ERROR = None
 
 # Pairs of codes compared per NumPy block: bounds the temporary XOR array.
-_NUMPY_PAIRS_PER_BLOCK = 1 << 21
+_NUMPY_PAIRS_PER_BLOCK = 1 << 19
 
 
 def resolve_n_threads(n_threads: int | None) -> int:
