@@ -1,0 +1,50 @@
+"""Helpers shared by the cross-modal methods (two paired views, linear solves)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.linalg as sla
+
+from hashmodal._validation import describe
+
+
+def check_two_views(name: str, views: dict[str, Any]) -> None:
+    """Refuse anything but exactly two training views."""
+    if len(views) != 2:
+        raise ValueError(
+            f"{name} learns from exactly 2 paired views (e.g. 'image' and 'text'), "
+            f"got {len(views)}: {list(views)}"
+        )
+
+
+def check_unit_interval(value: Any, name: str) -> float:
+    """Return ``value`` as float if it lies strictly between 0 and 1."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise TypeError(f"{name} must be a number in (0, 1), got {describe(value)}")
+    if not 0.0 < float(value) < 1.0:
+        raise ValueError(f"{name} must be a number in (0, 1), got {value!r}")
+    return float(value)
+
+
+def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    """Return ``value`` as float if it is a finite number > 0 (or >= 0)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        kind = ">= 0" if allow_zero else "> 0"
+        raise TypeError(f"{name} must be a number {kind}, got {describe(value)}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        kind = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {kind}, got {value!r}")
+    return value
+
+
+def ridge_solve(gram: np.ndarray, rhs: np.ndarray, ridge: float) -> np.ndarray:
+    """Solve ``(gram + ridge I) Z = rhs`` for a symmetric positive ``gram``.
+
+    ``gram`` is (k, k) and positive semi-definite, ``ridge > 0``, so the
+    system is positive definite and a Cholesky factorisation applies.
+    """
+    system = gram + ridge * np.eye(gram.shape[0])
+    return sla.cho_solve(sla.cho_factor(system), rhs)
