@@ -132,7 +132,7 @@ def read_mat(path: str | os.PathLike[str]) -> dict[str, Any]:
             }
     try:
         raw = sio.loadmat(path)
-    except (ValueError, TypeError, OSError) as exc:
+    except (sio.matlab.MatReadError, ValueError, TypeError, OSError) as exc:
         raise ValueError(
             f"{path} is neither a MATLAB v5 nor a v7.3 (HDF5) file: {exc}"
         ) from None
