@@ -11,6 +11,12 @@ is ``k=None``, never -1. Results are :class:`RetrievalScore` or
 """
 
 from hashmodal.metrics._protocol import ProtocolError, check_splits, self_matches
+from hashmodal.metrics._recommendation import (
+    as_interactions,
+    dcf_ndcg_at_k,
+    hit_rate_at_k,
+    recommendation_ndcg_at_k,
+)
 from hashmodal.metrics._results import CurveResult, RetrievalScore
 from hashmodal.metrics._retrieval import (
     acg_at_k,
@@ -28,7 +34,10 @@ __all__ = [
     "ProtocolError",
     "RetrievalScore",
     "acg_at_k",
+    "as_interactions",
     "check_splits",
+    "dcf_ndcg_at_k",
+    "hit_rate_at_k",
     "mean_average_precision",
     "mean_average_precision_from_distances",
     "ndcg_at_k",
@@ -36,5 +45,6 @@ __all__ = [
     "precision_recall_by_radius",
     "precision_within_radius",
     "radius_pr_auc",
+    "recommendation_ndcg_at_k",
     "self_matches",
 ]
