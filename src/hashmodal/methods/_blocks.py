@@ -388,7 +388,7 @@ def l21_prox(X: Any, tau: float) -> np.ndarray:
 
     Examples
     --------
-    >>> l21_prox([[3.0, 4.0], [0.3, 0.4]], 1.0).tolist()
+    >>> l21_prox([[3.0, 4.0], [0.3, 0.4]], 1.0).round(12).tolist()
     [[2.4, 3.2], [0.0, 0.0]]
     """
     X = check_matrix(X, "X")
