@@ -90,7 +90,8 @@ def cmfh_solve(
     objective: list[float] = []
 
     def record(block: str) -> None:
-        if record_steps:
+        # J is defined once every block exists (from the first P step on).
+        if record_steps and all(k in state for k in ("U1", "P1", "V")):
             value = cmfh_objective(X1, X2, state, view_weight, mu, gamma)
             steps.append((block, value))
 
