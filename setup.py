@@ -62,7 +62,12 @@ setup(
             "hashmodal.search._hamming",
             sources=["src/hashmodal/search/_hamming.c"],
             optional=True,
-        )
+        ),
+        Extension(
+            "hashmodal.metrics._counting",
+            sources=["src/hashmodal/metrics/_counting.c"],
+            optional=True,
+        ),
     ],
     cmdclass={"build_ext": _BuildExt},
 )

@@ -30,8 +30,18 @@ Two tie rules, both deterministic:
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from scipy.stats import hypergeom
+
+try:
+    from hashmodal.metrics import _counting
+except ImportError:  # installed without the compiled kernels
+    _counting = None
+    logging.getLogger(__name__).warning(
+        "hashmodal.metrics: compiled counting kernels unavailable, using NumPy"
+    )
 
 __all__: list[str] = []
 
@@ -53,8 +63,8 @@ class Block:
     """
 
     def __init__(self, dist, relevant, gain, n_levels):
-        self.dist = dist
-        self.relevant = relevant
+        self.dist = np.ascontiguousarray(dist, dtype=np.int32)
+        self.relevant = np.ascontiguousarray(relevant, dtype=bool)
         self.gain = gain
         self.n_levels = int(n_levels)
         self.n_block, self.n_database = dist.shape
@@ -69,6 +79,19 @@ class Block:
 
     def counts(self):
         """``(n_items, n_relevant)``, each (n_block, n_levels), by distance."""
+        if self._counts is None and _counting is not None:
+            n_items = np.empty((self.n_block, self.n_levels), dtype=np.int64)
+            n_rel = np.empty_like(n_items)
+            _counting.counts(
+                self.dist,
+                self.relevant.view(np.uint8),
+                self.n_block,
+                self.n_database,
+                self.n_levels,
+                n_items,
+                n_rel,
+            )
+            self._counts = (n_items, n_rel)
         if self._counts is None:
             keys, width = self._keys()
             size = self.n_block * width
@@ -147,6 +170,24 @@ def slots_inside(n_items, k):
 def average_precision_index(block, k, normalization):
     """Per-query AP with ties in database-index order; returns (ap, n_relevant)."""
     n_rel = block.n_relevant()
+    if _counting is not None:
+        numerator = np.empty(block.n_block)
+        found = np.empty(block.n_block, dtype=np.int64)
+        _counting.ap_index(
+            block.dist,
+            block.relevant.view(np.uint8),
+            block.n_block,
+            block.n_database,
+            block.n_levels,
+            block.n_database if k is None else k,
+            numerator,
+            found,
+        )
+        if normalization == "hits_in_k" and k is not None:
+            denominator = found
+        else:
+            denominator = n_rel if k is None else np.minimum(n_rel, k)
+        return _safe_divide(numerator, denominator), n_rel
     ranked = block.sorted_relevant(k)
     hits = np.cumsum(ranked, axis=1, dtype=np.int64)
     rows, cols = np.nonzero(ranked)

@@ -223,5 +223,5 @@ class MatrixSource:
         for start in range(0, self.n_queries, self.block_size):
             stop = min(start + self.block_size, self.n_queries)
             relevant, gain = _relevance_block(self.relevance[start:stop])
-            dist = self.distances[start:stop].astype(np.int64)
+            dist = self.distances[start:stop].astype(np.int32)
             yield start, stop, Block(dist, relevant, gain, self.n_levels)
