@@ -553,13 +553,33 @@ HM_AVX512_INLINE void hm_v_topk_scan(const uint8_t *q, const uint8_t *x,
     __m512i qv = hm_v_query(q, nb);
     __m512i tv = _mm512_set1_epi64(s->T);
     Py_ssize_t i = c0;
+    /* Sixteen rows per step: one branch for two vectors of distances. */
+    for (; i + 16 <= c1; i += 16) {
+        __m512i d0 = hm_v_dist8(x + i * nb, qv, nb);
+        __m512i d1 = hm_v_dist8(x + (i + 8) * nb, qv, nb);
+        unsigned m = (unsigned)_mm512_cmplt_epi64_mask(d0, tv) |
+                     ((unsigned)_mm512_cmplt_epi64_mask(d1, tv) << 8);
+        if (m) {
+            int64_t dd[16];
+            _mm512_storeu_si512(dd, d0);
+            _mm512_storeu_si512(dd + 8, d1);
+            /* Lanes in index order; T may drop between two of them. */
+            while (m) {
+                int j = __builtin_ctz(m);
+                m &= m - 1;
+                if (dd[j] < s->T) {
+                    hm_topk_push(s, cap, k, (int)dd[j], (int64_t)(i + j));
+                }
+            }
+            tv = _mm512_set1_epi64(s->T);
+        }
+    }
     for (; i + 8 <= c1; i += 8) {
         __m512i d = hm_v_dist8(x + i * nb, qv, nb);
         __mmask8 m = _mm512_cmplt_epi64_mask(d, tv);
         if (m) {
             int64_t dd[8];
             _mm512_storeu_si512(dd, d);
-            /* Lanes in index order; T may drop between two of them. */
             while (m) {
                 int j = __builtin_ctz(m);
                 m &= (__mmask8)(m - 1);
