@@ -28,8 +28,10 @@ class _BuildExt(build_ext):
             compile_args.append("-fopenmp")
             link_args.append("-fopenmp")
         else:
-            print("hashmodal: the compiler does not accept -fopenmp; building the")
-            print("Hamming kernels single-threaded")
+            self.warn(
+                "the compiler does not accept -fopenmp: the Hamming kernels of "
+                "hashmodal are built single-threaded"
+            )
         for ext in self.extensions:
             ext.extra_compile_args = compile_args + list(ext.extra_compile_args)
             ext.extra_link_args = link_args + list(ext.extra_link_args)

@@ -218,3 +218,9 @@ def test_hamming_index_matches_the_functions(backend):
         index.add(random_codes(rng, 2, 64))
     index.reset()
     assert index.ntotal == 0 and index.search(q, 3)[0].shape == (6, 0)
+
+
+def test_radius_over_several_query_blocks(backend):
+    rng = np.random.default_rng(11)
+    q, x = clustered_codes(rng, 2100, 16), clustered_codes(rng, 60, 16)
+    _check_radius(radius_search(q, x, 2), brute_force_radius(q, x, 2))

@@ -31,6 +31,8 @@ else:
 
 # Pairs of codes compared per NumPy block: bounds the temporary XOR array.
 _NUMPY_PAIRS_PER_BLOCK = 1 << 19
+# Queries per call of the compiled radius kernel.
+_RADIUS_QUERY_BLOCK = 1024
 
 
 def resolve_n_threads(n_threads: int | None) -> int:
@@ -152,13 +154,21 @@ class _CompiledKernels(Kernels):
     def radius(
         self, q: np.ndarray, x: np.ndarray, radius: int, n_threads: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        lims = np.empty(len(q) + 1, dtype=np.int64)
-        dist, ids = _hamming.radius(q, x, q.shape[1], radius, lims, n_threads)
-        return (
-            lims,
-            np.frombuffer(dist, dtype=np.int32),
-            np.frombuffer(ids, dtype=np.int64),
-        )
+        # Blocks of queries bound the kernel's own buffers to those of one block.
+        counts = np.zeros(len(q), dtype=np.int64)
+        dist_parts, id_parts = [], []
+        for q0 in range(0, len(q), _RADIUS_QUERY_BLOCK):
+            block = q[q0 : q0 + _RADIUS_QUERY_BLOCK]
+            lims = np.empty(len(block) + 1, dtype=np.int64)
+            dist, ids = _hamming.radius(block, x, q.shape[1], radius, lims, n_threads)
+            counts[q0 : q0 + len(block)] = np.diff(lims)
+            dist_parts.append(np.frombuffer(dist, dtype=np.int32))
+            id_parts.append(np.frombuffer(ids, dtype=np.int64))
+        lims = np.zeros(len(q) + 1, dtype=np.int64)
+        np.cumsum(counts, out=lims[1:])
+        if len(dist_parts) == 1:
+            return lims, dist_parts[0], id_parts[0]
+        return lims, np.concatenate(dist_parts), np.concatenate(id_parts)
 
 
 _NUMPY = Kernels()
