@@ -3,7 +3,10 @@
 Each sub-command lives in its own module and registers itself on ``app``.
 """
 
-from hashmodal.cli import _evaluate  # noqa: F401  (registers `evaluate`)
+from hashmodal.cli import (
+    _bench,  # noqa: F401  (registers `bench`)
+    _evaluate,  # noqa: F401  (registers `evaluate`)
+)
 from hashmodal.cli._app import app
 
 __all__ = ["app", "main"]
