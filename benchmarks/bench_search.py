@@ -102,7 +102,7 @@ def main() -> None:
     if compiled_available():
         from hashmodal.search import _hamming
 
-        simd = ", AVX-512" if _hamming.set_simd(True) else ", scalar"
+        simd = ", " + ("scalar", "AVX2", "AVX-512")[_hamming.set_simd(2)]
     print(
         f"top-{args.k}, {args.n_queries} queries x {args.n_database} codes, "
         f"{args.threads} threads, kernels: {kernels.name}{simd}, "

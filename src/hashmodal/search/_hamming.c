@@ -121,18 +121,20 @@ static Py_ssize_t hm_chunk_rows(Py_ssize_t nb)
         break;                  \
     }
 
-/* AVX-512 kernels (VPOPCNTDQ: eight 64-bit popcounts per instruction), built
- * for x86-64 with GCC or clang whatever the -march, and used only when the CPU
- * running the code has them (checked once at import). */
+/* Vector kernels for x86-64, built with GCC or clang whatever the -march and
+ * used only where the CPU running the code has the instructions (checked once
+ * at import): AVX-512 VPOPCNTDQ (eight 64-bit popcounts per instruction) or,
+ * failing that, AVX2 (popcount by a nibble lookup table, four codes per step). */
 #if (defined(__x86_64__) || defined(_M_X64)) && \
     (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8))
-#define HM_HAVE_AVX512 1
+#define HM_X86_SIMD 1
 #include <immintrin.h>
 #else
-#define HM_HAVE_AVX512 0
+#define HM_X86_SIMD 0
 #endif
 
-/* Whether the AVX-512 kernels run: set at import, switchable for tests. */
+/* Vector kernels in use: 0 none, 1 AVX2, 2 AVX-512. Set at import to the best
+ * the CPU has; can be lowered for tests. */
 static int hm_simd = 0;
 
 /* The widths the vector kernels handle: 32, 64, 128 and 256 bits. */
@@ -140,7 +142,7 @@ static int hm_simd = 0;
 
 typedef struct hm_topk hm_topk;
 typedef struct hm_hits hm_hits;
-#if HM_HAVE_AVX512
+#if HM_X86_SIMD
 static void hm_pairwise_avx512(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
                                Py_ssize_t c1, Py_ssize_t nb, int32_t *row);
 static int64_t hm_sum_avx512(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
@@ -151,6 +153,16 @@ static void hm_topk_scan_avx512(const uint8_t *q, const uint8_t *x, Py_ssize_t c
 static int hm_radius_scan_avx512(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
                                  Py_ssize_t c1, Py_ssize_t nb, int radius,
                                  hm_hits *h);
+static void hm_pairwise_avx2(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
+                             Py_ssize_t c1, Py_ssize_t nb, int32_t *row);
+static int64_t hm_sum_avx2(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
+                           Py_ssize_t c1, Py_ssize_t nb);
+static void hm_topk_scan_avx2(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
+                              Py_ssize_t c1, Py_ssize_t nb, hm_topk *s,
+                              Py_ssize_t cap, Py_ssize_t k);
+static int hm_radius_scan_avx2(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
+                               Py_ssize_t c1, Py_ssize_t nb, int radius,
+                               hm_hits *h);
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -177,9 +189,9 @@ static void hm_pairwise_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
         for (Py_ssize_t q = q0; q < q1; q++) {
             const uint8_t *qp = Q + q * nb;
             int32_t *row = out + q * n_db;
-#if HM_HAVE_AVX512
+#if HM_X86_SIMD
             if (HM_SIMD_WIDTH(nb)) {
-                hm_pairwise_avx512(qp, X, c0, c1, nb, row);
+                (hm_simd == 2 ? hm_pairwise_avx512 : hm_pairwise_avx2)(qp, X, c0, c1, nb, row);
                 continue;
             }
 #endif
@@ -214,9 +226,9 @@ static int64_t hm_sum_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
         Py_ssize_t c1 = c0 + chunk < n_db ? c0 + chunk : n_db;
         for (Py_ssize_t q = q0; q < q1; q++) {
             const uint8_t *qp = Q + q * nb;
-#if HM_HAVE_AVX512
+#if HM_X86_SIMD
             if (HM_SIMD_WIDTH(nb)) {
-                total += hm_sum_avx512(qp, X, c0, c1, nb);
+                total += (hm_simd == 2 ? hm_sum_avx512 : hm_sum_avx2)(qp, X, c0, c1, nb);
                 continue;
             }
 #endif
@@ -354,9 +366,9 @@ static int hm_knn_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
         Py_ssize_t c1 = c0 + chunk < n_db ? c0 + chunk : n_db;
         for (Py_ssize_t t = 0; t < nt; t++) {
             const uint8_t *qp = Q + (q0 + t) * nb;
-#if HM_HAVE_AVX512
+#if HM_X86_SIMD
             if (HM_SIMD_WIDTH(nb)) {
-                hm_topk_scan_avx512(qp, X, c0, c1, nb, &st[t], cap, k);
+                (hm_simd == 2 ? hm_topk_scan_avx512 : hm_topk_scan_avx2)(qp, X, c0, c1, nb, &st[t], cap, k);
                 continue;
             }
 #endif
@@ -459,7 +471,7 @@ static int hm_hits_sort(hm_hits *h, int radius)
     return 0;
 }
 
-#if HM_HAVE_AVX512
+#if HM_X86_SIMD
 /* ------------------------------------------------------------------------ */
 /* AVX-512 kernels: eight database codes per step                           */
 /* ------------------------------------------------------------------------ */
@@ -683,7 +695,227 @@ HM_AVX512_TARGET static int hm_radius_scan_avx512(const uint8_t *q,
     HM_V_SWITCH(nb, HM_CALL)
 #undef HM_CALL
 }
-#endif /* HM_HAVE_AVX512 */
+
+/* ------------------------------------------------------------------------ */
+/* AVX2 kernels: four database codes per step                               */
+/* ------------------------------------------------------------------------ */
+
+#define HM_AVX2_TARGET __attribute__((target("avx2")))
+#define HM_AVX2_INLINE static inline __attribute__((always_inline)) HM_AVX2_TARGET
+
+/* The query repeated so that it lines up with four database rows. */
+HM_AVX2_INLINE __m256i hm_a_query(const uint8_t *q, const Py_ssize_t nb)
+{
+    if (nb == 4) {
+        return _mm256_set1_epi64x((long long)hm_load32(q));
+    }
+    if (nb == 8) {
+        return _mm256_set1_epi64x((long long)hm_load64(q));
+    }
+    if (nb == 16) {
+        return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)q));
+    }
+    return _mm256_loadu_si256((const __m256i *)q);
+}
+
+/* Popcount of each 64-bit lane: a 4-bit lookup table, then byte sums. */
+HM_AVX2_INLINE __m256i hm_a_popcount64(__m256i v)
+{
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3,
+                                           3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3,
+                                           2, 3, 3, 4);
+    const __m256i low = _mm256_set1_epi8(0x0F);
+    __m256i lo = _mm256_and_si256(v, low);
+    __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+    __m256i bytes = _mm256_add_epi8(_mm256_shuffle_epi8(table, lo),
+                                    _mm256_shuffle_epi8(table, hi));
+    return _mm256_sad_epu8(bytes, _mm256_setzero_si256());
+}
+
+/* Distances of the query to four consecutive rows, one per 64-bit lane. */
+HM_AVX2_INLINE __m256i hm_a_dist4(const uint8_t *x, __m256i qv, const Py_ssize_t nb)
+{
+    if (nb == 4) {
+        __m256i v = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)x));
+        return hm_a_popcount64(_mm256_xor_si256(v, qv));
+    }
+    if (nb == 8) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)x);
+        return hm_a_popcount64(_mm256_xor_si256(v, qv));
+    }
+    if (nb == 16) {
+        /* a = rows 0, 1 and b = rows 2, 3, two words each. */
+        __m256i a = hm_a_popcount64(
+            _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)x), qv));
+        __m256i b = hm_a_popcount64(
+            _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + 32)), qv));
+        __m256i s = _mm256_add_epi64(_mm256_unpacklo_epi64(a, b),
+                                     _mm256_unpackhi_epi64(a, b));
+        return _mm256_permute4x64_epi64(s, 0xD8); /* rows 0, 2, 1, 3 -> 0..3 */
+    }
+    /* nb == 32: one row per vector. */
+    __m256i s0 = hm_a_popcount64(
+        _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)x), qv));
+    __m256i s1 = hm_a_popcount64(
+        _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + 32)), qv));
+    __m256i s2 = hm_a_popcount64(
+        _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + 64)), qv));
+    __m256i s3 = hm_a_popcount64(
+        _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + 96)), qv));
+    __m256i t01 = _mm256_add_epi64(_mm256_unpacklo_epi64(s0, s1),
+                                   _mm256_unpackhi_epi64(s0, s1));
+    __m256i t23 = _mm256_add_epi64(_mm256_unpacklo_epi64(s2, s3),
+                                   _mm256_unpackhi_epi64(s2, s3));
+    return _mm256_add_epi64(_mm256_permute2x128_si256(t01, t23, 0x20),
+                            _mm256_permute2x128_si256(t01, t23, 0x31));
+}
+
+/* Bit j set when lane j of d is below t. */
+HM_AVX2_INLINE unsigned hm_a_below(__m256i d, __m256i t)
+{
+    return (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(t, d)));
+}
+
+HM_AVX2_INLINE void hm_a_pairwise(const uint8_t *q, const uint8_t *x,
+                                  Py_ssize_t c0, Py_ssize_t c1,
+                                  const Py_ssize_t nb, int32_t *row)
+{
+    const __m256i low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    __m256i qv = hm_a_query(q, nb);
+    Py_ssize_t i = c0;
+    for (; i + 4 <= c1; i += 4) {
+        __m256i d = _mm256_permutevar8x32_epi32(hm_a_dist4(x + i * nb, qv, nb),
+                                                low_halves);
+        _mm_storeu_si128((__m128i *)(row + i), _mm256_castsi256_si128(d));
+    }
+    for (; i < c1; i++) {
+        row[i] = hm_distance(q, x + i * nb, nb);
+    }
+}
+
+HM_AVX2_INLINE int64_t hm_a_sum(const uint8_t *q, const uint8_t *x, Py_ssize_t c0,
+                                Py_ssize_t c1, const Py_ssize_t nb)
+{
+    __m256i qv = hm_a_query(q, nb);
+    __m256i acc = _mm256_setzero_si256();
+    Py_ssize_t i = c0;
+    for (; i + 4 <= c1; i += 4) {
+        acc = _mm256_add_epi64(acc, hm_a_dist4(x + i * nb, qv, nb));
+    }
+    int64_t lanes[4];
+    _mm256_storeu_si256((__m256i *)lanes, acc);
+    int64_t s = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+    for (; i < c1; i++) {
+        s += hm_distance(q, x + i * nb, nb);
+    }
+    return s;
+}
+
+HM_AVX2_INLINE void hm_a_topk_scan(const uint8_t *q, const uint8_t *x,
+                                   Py_ssize_t c0, Py_ssize_t c1,
+                                   const Py_ssize_t nb, hm_topk *s,
+                                   Py_ssize_t cap, Py_ssize_t k)
+{
+    __m256i qv = hm_a_query(q, nb);
+    __m256i tv = _mm256_set1_epi64x(s->T);
+    Py_ssize_t i = c0;
+    /* Eight rows per step: one branch for two vectors of distances. */
+    for (; i + 8 <= c1; i += 8) {
+        __m256i d0 = hm_a_dist4(x + i * nb, qv, nb);
+        __m256i d1 = hm_a_dist4(x + (i + 4) * nb, qv, nb);
+        unsigned m = hm_a_below(d0, tv) | (hm_a_below(d1, tv) << 4);
+        if (m) {
+            int64_t dd[8];
+            _mm256_storeu_si256((__m256i *)dd, d0);
+            _mm256_storeu_si256((__m256i *)(dd + 4), d1);
+            /* Lanes in index order; T may drop between two of them. */
+            while (m) {
+                int j = __builtin_ctz(m);
+                m &= m - 1;
+                if (dd[j] < s->T) {
+                    hm_topk_push(s, cap, k, (int)dd[j], (int64_t)(i + j));
+                }
+            }
+            tv = _mm256_set1_epi64x(s->T);
+        }
+    }
+    for (; i < c1; i++) {
+        int d = hm_distance(q, x + i * nb, nb);
+        if (d < s->T) {
+            hm_topk_push(s, cap, k, d, (int64_t)i);
+        }
+    }
+}
+
+HM_AVX2_INLINE int hm_a_radius_scan(const uint8_t *q, const uint8_t *x,
+                                    Py_ssize_t c0, Py_ssize_t c1,
+                                    const Py_ssize_t nb, int radius, hm_hits *h)
+{
+    __m256i qv = hm_a_query(q, nb);
+    __m256i bound = _mm256_set1_epi64x((long long)radius + 1);
+    Py_ssize_t i = c0;
+    for (; i + 4 <= c1; i += 4) {
+        __m256i d = hm_a_dist4(x + i * nb, qv, nb);
+        unsigned m = hm_a_below(d, bound);
+        if (m) {
+            int64_t dd[4];
+            _mm256_storeu_si256((__m256i *)dd, d);
+            while (m) {
+                int j = __builtin_ctz(m);
+                m &= m - 1;
+                if (hm_hits_push(h, (int)dd[j], (int64_t)(i + j)) != 0) {
+                    return -1;
+                }
+            }
+        }
+    }
+    for (; i < c1; i++) {
+        int d = hm_distance(q, x + i * nb, nb);
+        if (d <= radius && hm_hits_push(h, d, (int64_t)i) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+HM_AVX2_TARGET static void hm_pairwise_avx2(const uint8_t *q, const uint8_t *x,
+                                            Py_ssize_t c0, Py_ssize_t c1,
+                                            Py_ssize_t nb, int32_t *row)
+{
+#define HM_CALL(NB) return hm_a_pairwise(q, x, c0, c1, NB, row)
+    HM_V_SWITCH(nb, HM_CALL)
+#undef HM_CALL
+}
+
+HM_AVX2_TARGET static int64_t hm_sum_avx2(const uint8_t *q, const uint8_t *x,
+                                          Py_ssize_t c0, Py_ssize_t c1,
+                                          Py_ssize_t nb)
+{
+#define HM_CALL(NB) return hm_a_sum(q, x, c0, c1, NB)
+    HM_V_SWITCH(nb, HM_CALL)
+#undef HM_CALL
+}
+
+HM_AVX2_TARGET static void hm_topk_scan_avx2(const uint8_t *q, const uint8_t *x,
+                                             Py_ssize_t c0, Py_ssize_t c1,
+                                             Py_ssize_t nb, hm_topk *s,
+                                             Py_ssize_t cap, Py_ssize_t k)
+{
+#define HM_CALL(NB) return hm_a_topk_scan(q, x, c0, c1, NB, s, cap, k)
+    HM_V_SWITCH(nb, HM_CALL)
+#undef HM_CALL
+}
+
+HM_AVX2_TARGET static int hm_radius_scan_avx2(const uint8_t *q, const uint8_t *x,
+                                              Py_ssize_t c0, Py_ssize_t c1,
+                                              Py_ssize_t nb, int radius,
+                                              hm_hits *h)
+{
+#define HM_CALL(NB) return hm_a_radius_scan(q, x, c0, c1, NB, radius, h)
+    HM_V_SWITCH(nb, HM_CALL)
+#undef HM_CALL
+}
+#endif /* HM_X86_SIMD */
 
 static int hm_radius_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
                           const uint8_t *X, Py_ssize_t n_db, Py_ssize_t nb,
@@ -695,9 +927,9 @@ static int hm_radius_tile(const uint8_t *Q, Py_ssize_t q0, Py_ssize_t q1,
         for (Py_ssize_t q = q0; q < q1; q++) {
             const uint8_t *qp = Q + q * nb;
             int rc = 0;
-#if HM_HAVE_AVX512
+#if HM_X86_SIMD
             if (HM_SIMD_WIDTH(nb)) {
-                if (hm_radius_scan_avx512(qp, X, c0, c1, nb, radius, &hits[q]) != 0) {
+                if ((hm_simd == 2 ? hm_radius_scan_avx512 : hm_radius_scan_avx2)(qp, X, c0, c1, nb, radius, &hits[q]) != 0) {
                     return -1;
                 }
                 continue;
@@ -1004,29 +1236,35 @@ static PyObject *hm_py_openmp(PyObject *self, PyObject *noargs)
 }
 
 PyDoc_STRVAR(hm_set_simd_doc,
-             "set_simd(enable) -> bool\n\nTurn the AVX-512 kernels on or off "
-             "(they turn on only where the CPU has them); returns whether they "
-             "are on.");
+             "set_simd(level) -> int\n\nUse the vector kernels up to level (0 "
+             "none, 1 AVX2, 2 AVX-512), capped by what the CPU has; returns the "
+             "level in use.");
 
-static int hm_cpu_has_avx512(void)
+/* Best vector level this CPU supports. */
+static int hm_cpu_simd_level(void)
 {
-#if HM_HAVE_AVX512
+#if HM_X86_SIMD
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") &&
-           __builtin_cpu_supports("avx512vpopcntdq");
-#else
-    return 0;
+    if (__builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512vpopcntdq")) {
+        return 2;
+    }
+    if (__builtin_cpu_supports("avx2")) {
+        return 1;
+    }
 #endif
+    return 0;
 }
 
 static PyObject *hm_py_set_simd(PyObject *self, PyObject *arg)
 {
-    int enable = PyObject_IsTrue(arg);
-    if (enable < 0) {
+    long level = PyLong_AsLong(arg);
+    if (level == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    hm_simd = enable && hm_cpu_has_avx512();
-    return PyBool_FromLong(hm_simd);
+    int best = hm_cpu_simd_level();
+    hm_simd = level < 0 ? 0 : (level > best ? best : (int)level);
+    return PyLong_FromLong(hm_simd);
 }
 
 static PyMethodDef hm_methods[] = {
@@ -1049,6 +1287,6 @@ static struct PyModuleDef hm_module = {
 
 PyMODINIT_FUNC PyInit__hamming(void)
 {
-    hm_simd = hm_cpu_has_avx512();
+    hm_simd = hm_cpu_simd_level();
     return PyModule_Create(&hm_module);
 }
