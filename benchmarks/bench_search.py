@@ -94,6 +94,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--simd",
+        type=int,
+        choices=[0, 1, 2],
+        default=2,
+        help="highest vector level of the compiled kernels: 0 none, 1 AVX2, "
+        "2 AVX-512 (capped by the CPU)",
+    )
     args = parser.parse_args()
 
     rng = np.random.default_rng(args.seed)
@@ -102,7 +110,7 @@ def main() -> None:
     if compiled_available():
         from hashmodal.search import _hamming
 
-        simd = ", " + ("scalar", "AVX2", "AVX-512")[_hamming.set_simd(2)]
+        simd = ", " + ("scalar", "AVX2", "AVX-512")[_hamming.set_simd(args.simd)]
     print(
         f"top-{args.k}, {args.n_queries} queries x {args.n_database} codes, "
         f"{args.threads} threads, kernels: {kernels.name}{simd}, "
