@@ -33,8 +33,9 @@ def bench_out(tmp_path_factory):
 def test_tables_are_printed(bench_out):
     _, output = bench_out
     flat = " ".join(output.split())
-    assert "uci-mfeat · concat->concat · map@all (ties: index;" in flat
-    assert "map@all (ties: expected;" in flat
+    assert "uci-mfeat · concat->concat · map@all · ties: index" in flat
+    assert "uci-mfeat · fou->kar · map@all · ties: expected" in flat
+    assert "database=train_codes" in flat
     assert "fou->kar" in output and "kar->fou" in output
     assert "8 bits" in output and "16 bits" in output
 

@@ -59,9 +59,18 @@ def test_tables_average_over_seeds():
         _record(n_bits=32, value=0.7),
     ]
     [(title, header, rows)] = format_tables(records)
-    assert "ties: index" in title
-    assert header == ["method", "16 bits", "32 bits"]
-    assert rows == [["itq", "0.5000 ± 0.1000", "0.7000"]]
+    assert title == "toy · concat->concat · map@all · ties: index"
+    assert header == ["method", "protocol", "16 bits", "32 bits"]
+    assert rows == [["itq", "database=encoded", "0.5000 ± 0.1000", "0.7000"]]
+
+
+def test_tables_put_index_ties_first():
+    records = [_record(ties="expected", value=0.3), _record(ties="index")]
+    titles = [title for title, _, _ in format_tables(records)]
+    assert titles == [
+        "toy · concat->concat · map@all · ties: index",
+        "toy · concat->concat · map@all · ties: expected",
+    ]
 
 
 def test_plots_are_written(tmp_path):

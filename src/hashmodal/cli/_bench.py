@@ -102,9 +102,10 @@ def bench(
 
     console = Console()
     for title, header, rows in format_tables(result.records):
-        table = Table(title=title, title_justify="left")
+        console.print(f"\n[bold]{title}[/bold]", highlight=False)
+        table = Table()
         for i, name in enumerate(header):
-            table.add_column(name, justify="left" if i == 0 else "right")
+            table.add_column(name, justify="left" if i < 2 else "right")
         for row in rows:
             table.add_row(*row)
         console.print(table)

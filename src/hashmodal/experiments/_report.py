@@ -44,27 +44,39 @@ def table_rows(
 def format_tables(
     records: Sequence[Record],
 ) -> list[tuple[str, list[str], list[list[str]]]]:
-    """Every (data set, task, metric, ties) table as (title, header, rows) of text."""
+    """Every (data set, task, metric, ties) table as (title, header, rows) of text.
+
+    Tables come in the order the tasks were run, ties by database index first;
+    rows are methods (with the protocol that gave their database codes),
+    columns are bit lengths, cells the mean over seeds (± std with several).
+    """
     tables = []
-    keys = sorted({(r.dataset, r.task, r.metric, r.ties) for r in records})
-    for dataset, task, metric, ties in keys:
+    keys = list(dict.fromkeys((r.dataset, r.task, r.metric) for r in records))
+    tie_rules = sorted({r.ties for r in records}, key=_TIE_ORDER.get)
+    for dataset, task, metric in keys:
         subset = [r for r in records if r.dataset == dataset]
-        bits, cells = table_rows(subset, task=task, metric=metric, ties=ties)
-        protocols = sorted({r.protocol for r in subset if r.task == task})
-        title = f"{dataset} · {task} · {metric} (ties: {ties}; {', '.join(protocols)})"
-        header = ["method", *[f"{b} bits" for b in bits]]
-        rows = []
-        for method in cells:
-            row = [method]
-            for b in bits:
-                if b not in cells[method]:
-                    row.append("—")
-                    continue
-                mean, std, n = cells[method][b]
-                row.append(f"{mean:.4f}" + (f" ± {std:.4f}" if n > 1 else ""))
-            rows.append(row)
-        tables.append((title, header, rows))
+        protocol = {r.method: r.protocol for r in subset if r.task == task}
+        for ties in tie_rules:
+            bits, cells = table_rows(subset, task=task, metric=metric, ties=ties)
+            if not cells:
+                continue
+            title = f"{dataset} · {task} · {metric} · ties: {ties}"
+            header = ["method", "protocol", *[f"{b} bits" for b in bits]]
+            rows = []
+            for method in cells:
+                row = [method, protocol[method]]
+                for b in bits:
+                    if b not in cells[method]:
+                        row.append("—")
+                        continue
+                    mean, std, n = cells[method][b]
+                    row.append(f"{mean:.4f}" + (f" ± {std:.4f}" if n > 1 else ""))
+                rows.append(row)
+            tables.append((title, header, rows))
     return tables
+
+
+_TIE_ORDER = {"index": 0, "expected": 1}
 
 
 def _slug(text: str) -> str:
