@@ -124,8 +124,9 @@ static Py_ssize_t hm_chunk_rows(Py_ssize_t nb)
 /* Vector kernels for x86-64, built with GCC or clang whatever the -march and
  * used only where the CPU running the code has the instructions (checked once
  * at import): AVX-512 VPOPCNTDQ (eight 64-bit popcounts per instruction) or,
- * failing that, AVX2 (popcount by a nibble lookup table, four codes per step). */
-#if (defined(__x86_64__) || defined(_M_X64)) && \
+ * failing that, AVX2 (popcount by a nibble lookup table, four codes per step).
+ * Define HM_PORTABLE to build the plain C kernels only, as on other CPUs. */
+#if !defined(HM_PORTABLE) && (defined(__x86_64__) || defined(_M_X64)) && \
     (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8))
 #define HM_X86_SIMD 1
 #include <immintrin.h>
@@ -1279,10 +1280,10 @@ static PyMethodDef hm_methods[] = {
 
 static struct PyModuleDef hm_module = {
     PyModuleDef_HEAD_INIT,
-    "_hamming",
-    "Compiled XOR + popcount kernels of hashmodal.search.",
-    -1,
-    hm_methods,
+    .m_name = "_hamming",
+    .m_doc = "Compiled XOR + popcount kernels of hashmodal.search.",
+    .m_size = -1,
+    .m_methods = hm_methods,
 };
 
 PyMODINIT_FUNC PyInit__hamming(void)
