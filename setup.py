@@ -29,7 +29,7 @@ class _BuildExt(build_ext):
             link_args.append("-fopenmp")
         else:
             self.warn(
-                "the compiler does not accept -fopenmp: the Hamming kernels of "
+                "the compiler does not accept -fopenmp: the compiled kernels of "
                 "hashmodal are built single-threaded"
             )
         for ext in self.extensions:
