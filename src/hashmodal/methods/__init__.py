@@ -4,7 +4,8 @@ Every method is a :class:`BaseHasher`: ``fit(views, labels=None)`` then
 ``encode(views) -> BinaryCodes``. Methods live in one sub-package per family
 (``single_view``, ``cross_modal``, ...) and register themselves by name with
 :func:`register_method`; :func:`get_method` builds one by name and
-:func:`available_methods` lists them all.
+:func:`available_methods` lists them all. Deep (PyTorch) methods subclass
+:class:`BaseDeepHasher`; PyTorch is needed only to fit or load them.
 
 Examples
 --------
@@ -24,10 +25,12 @@ from hashmodal.methods._base import (
     get_method,
     register_method,
 )
+from hashmodal.methods._deep import BaseDeepHasher
 
 __all__ = [
     "FAMILIES",
     "FORMAT_VERSION",
+    "BaseDeepHasher",
     "BaseHasher",
     "available_methods",
     "get_method",
