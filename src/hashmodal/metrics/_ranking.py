@@ -169,10 +169,10 @@ def slots_inside(n_items, k):
 # ---------------------------------------------------------------------------
 def average_precision_index(block, k, normalization):
     """Per-query AP with ties in database-index order; returns (ap, n_relevant)."""
-    n_rel = block.n_relevant()
     if _counting is not None:
         numerator = np.empty(block.n_block)
         found = np.empty(block.n_block, dtype=np.int64)
+        n_rel = np.empty(block.n_block, dtype=np.int64)
         _counting.ap_index(
             block.dist,
             block.relevant.view(np.uint8),
@@ -182,12 +182,14 @@ def average_precision_index(block, k, normalization):
             block.n_database if k is None else k,
             numerator,
             found,
+            n_rel,
         )
         if normalization == "hits_in_k" and k is not None:
             denominator = found
         else:
             denominator = n_rel if k is None else np.minimum(n_rel, k)
         return _safe_divide(numerator, denominator), n_rel
+    n_rel = block.n_relevant()
     ranked = block.sorted_relevant(k)
     hits = np.cumsum(ranked, axis=1, dtype=np.int64)
     rows, cols = np.nonzero(ranked)

@@ -185,8 +185,8 @@ class CodeSource:
             self.queries, self.database, block_size=self.block_size
         ):
             relevant, gain = self.relevance_block(start, stop)
-            dist = np.array(dist, dtype=np.int32, copy=True)
             if self.excluded is not None:
+                dist = np.array(dist, dtype=np.int32, copy=True)
                 rows, cols = self.excluded
                 inside = (rows >= start) & (rows < stop)
                 r, c = rows[inside] - start, cols[inside]
