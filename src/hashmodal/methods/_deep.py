@@ -698,7 +698,11 @@ class BaseDeepHasher(BaseHasher):
                     n_rows,
                     self.n_bits_,
                 ):
-                    got = out.shape if isinstance(out, torch.Tensor) else describe(out)
+                    got = (
+                        tuple(out.shape)
+                        if isinstance(out, torch.Tensor)
+                        else describe(out)
+                    )
                     raise RuntimeError(
                         f"{type(self).__name__}._forward_codes must return a tensor "
                         f"of shape {(n_rows, self.n_bits_)}, got {got}"
