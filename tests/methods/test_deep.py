@@ -485,6 +485,16 @@ def test_progress_on_names_the_method(data, capsys):
     assert "_PairwiseMLP" in err and "2/2" in err and "map" in err
 
 
+def test_epochs_are_logged_not_printed(data, caplog, capsys):
+    views, labels = data
+    with caplog.at_level("DEBUG", logger="hashmodal.methods._deep"):
+        _fit(views=views, labels=labels, validation_fraction=0.2, epochs=2)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("epoch 2/2: train loss" in m and "validation map" in m for m in messages)
+    assert any("kept the weights after epoch" in m for m in messages)
+    assert capsys.readouterr() == ("", "")
+
+
 # --------------------------------------------------------------- device
 
 

@@ -175,6 +175,20 @@ def validation_split(
     replacement, are held out; both index arrays are sorted. A fraction of 0
     holds out nothing.
 
+    Parameters
+    ----------
+    n_samples : int
+        Number of training rows.
+    validation_fraction : float
+        Share of the rows to hold out, in [0, 1) (checked by the caller).
+    rng : numpy.random.Generator
+        Source of the draw.
+
+    Returns
+    -------
+    train : ndarray of shape (n_samples - n_validation,), int64
+    validation : ndarray of shape (n_validation,), int64
+
     Raises
     ------
     ValueError
@@ -308,6 +322,13 @@ class BaseDeepHasher(BaseHasher):
     labels given to ``fit`` are used for it even by unsupervised methods.
     Without labels the score is the mean ``_training_step`` loss on the
     validation split (``indices=None``), evaluated without gradients.
+
+    **Errors.** Besides the errors of :meth:`BaseHasher.fit
+    <hashmodal.methods.BaseHasher.fit>`, ``fit`` raises ``ImportError`` when
+    PyTorch is missing, ``TypeError`` / ``ValueError`` naming the parameter
+    for a bad ``device``, ``batch_size``, ``epochs``, ``learning_rate``,
+    ``validation_fraction`` or ``verbose``, and ``FloatingPointError`` when
+    an epoch's training loss is not finite.
 
     **Files.** :meth:`save` writes the layout of
     :class:`~hashmodal.methods.BaseHasher` (never pickle) plus every module's
@@ -481,11 +502,12 @@ class BaseDeepHasher(BaseHasher):
         self.best_epoch_ = best_epoch
         self.validation_indices_ = validation_rows
         logger.info(
-            "%s trained for %d epochs on %d items; kept epoch %d",
+            "%s trained for %d epochs on %d items; kept the weights after epoch %d/%d",
             type(self).__name__,
             epochs,
             train_rows.size,
             best_epoch + 1,
+            epochs,
         )
 
     def _new_modules(self, seed: int) -> torch.nn.ModuleDict:
