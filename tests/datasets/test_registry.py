@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import numpy as np
 import pytest
 import scipy.io as sio
@@ -112,20 +109,3 @@ def test_loader_options_pass_through(shared_data):
     )
     assert ds.view_names == ("gist", "lbp")
     assert ds.split.n_queries == 70 and ds.split.n_train == 50
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "hashmodal.datasets._dataset",
-        "hashmodal.datasets._matlab",
-        "hashmodal.datasets._registry",
-        "hashmodal.datasets._files",
-        "hashmodal.datasets._uci_mfeat",
-    ],
-)
-def test_docstring_examples(module):
-    result = doctest.testmod(
-        importlib.import_module(module), optionflags=doctest.ELLIPSIS
-    )
-    assert result.attempted > 0 and result.failed == 0

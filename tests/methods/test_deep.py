@@ -4,7 +4,6 @@ The methods below are fixtures of this file, not part of hashmodal: they are
 registered only while a test that needs the registry runs.
 """
 
-import doctest
 import inspect
 import json
 
@@ -708,8 +707,3 @@ def test_loaded_gpu_model_encodes_on_the_cpu(registered, data, tmp_path):
     assert loaded.encode({"image": views["image"]}) == model.encode(
         {"image": views["image"]}
     )
-
-
-def test_docstring_examples():
-    result = doctest.testmod(deep, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0

@@ -272,7 +272,8 @@ class BaseHasher:
     **Deep methods** (later) keep this contract. Their common constructor
     parameters are ``device`` (``"cpu"``, ``"cuda"``, ...), ``batch_size``,
     ``epochs``, ``validation_fraction`` (share of training items held out for
-    early stopping) and ``verbose`` (progress bar on or off); none of them
+    model selection: the best epoch's weights are kept) and ``verbose``
+    (progress bar on or off); none of them
     changes the file layout. They override ``_get_state`` / ``_set_state`` to
     store a PyTorch state dict as arrays (``tensor.numpy()``) in the same
     ``.npz``.
