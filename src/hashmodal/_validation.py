@@ -254,7 +254,7 @@ def check_indices(indices: Any, name: str, n_samples: int) -> np.ndarray:
 
 def check_random_state(seed: Any) -> np.random.Generator:
     """Turn ``None``, an int or a Generator into a ``numpy.random.Generator``."""
-    if seed is None or isinstance(seed, Integral) and not isinstance(seed, bool):
+    if seed is None or (isinstance(seed, Integral) and not isinstance(seed, bool)):
         return np.random.default_rng(seed)
     if isinstance(seed, np.random.Generator):
         return seed

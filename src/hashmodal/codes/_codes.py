@@ -68,7 +68,7 @@ class BinaryCodes:
     [[1, 0, 1, 1, 0, 0, 0, 0, 1, 1]]
     """
 
-    __slots__ = ("_packed", "_n_bits")
+    __slots__ = ("_n_bits", "_packed")
 
     def __init__(self, packed: Any, n_bits: int) -> None:
         n_bits = check_positive_int(n_bits, "n_bits")
@@ -309,7 +309,7 @@ def _as_code_matrix(x: Any, name: str) -> np.ndarray:
 
 def _found_values(arr: np.ndarray, limit: int | None = 6) -> list:
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-        values = np.unique(arr[np.isfinite(arr)]).tolist() + ["nan/inf"]
+        values = [*np.unique(arr[np.isfinite(arr)]).tolist(), "nan/inf"]
     else:
         values = np.unique(arr).tolist()
     return values if limit is None else values[:limit]
