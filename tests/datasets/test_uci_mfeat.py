@@ -62,7 +62,7 @@ def test_fixed_split_rule_and_stability(embedded):
 
 def test_splitmix64_matches_its_reference_output():
     # The first output of SplitMix64 seeded with 0 is 0xE220A8397B1DCDAF.
-    from hashmodal.datasets._uci_mfeat import _splitmix64
+    from hashmodal.datasets._dataset import _splitmix64
 
     assert int(_splitmix64(np.array([0]))[0]) == 0xE220A8397B1DCDAF
 

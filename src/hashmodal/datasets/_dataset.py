@@ -465,6 +465,15 @@ def stratified_split(
     * otherwise: ``q`` items drawn without replacement from each class by
       ``numpy.random.default_rng(random_state)``.
 
+    The database (and train) rows come in a scrambled order, never class by
+    class: data files often list items by class, and a database in class order
+    would let metrics that order tied items by database index favour some
+    classes (on the embedded uci-mfeat data, ITQ's 16-bit mAP with ties by
+    index read 0.49 in class order against 0.41 tie-aware). The fixed rule
+    sorts rows by the SplitMix64 hash of the row number (plain integer
+    arithmetic, independent of any random generator's version); with
+    ``random_state`` they are permuted by the generator.
+
     Parameters
     ----------
     labels : array-like of shape (n_samples,) or (n_samples, n_classes)
@@ -481,7 +490,8 @@ def stratified_split(
     Returns
     -------
     Split
-        Indices in ascending order; ``train_in_database=True``.
+        Queries in ascending order, database and train scrambled (see above);
+        ``train_in_database=True``.
 
     Raises
     ------
@@ -492,8 +502,10 @@ def stratified_split(
     Examples
     --------
     >>> split = stratified_split([0, 0, 0, 0, 1, 1, 1, 1], 1)
-    >>> split.query.tolist(), split.database.tolist()
+    >>> split.query.tolist(), sorted(split.database.tolist())
     ([2, 6], [0, 1, 3, 4, 5, 7])
+    >>> split.database.tolist()
+    [3, 5, 7, 4, 1, 0]
     """
     q = check_positive_int(n_queries_per_class, "n_queries_per_class")
     ids = check_labels(labels)
@@ -521,6 +533,10 @@ def stratified_split(
             queries.append(rng.choice(members, size=q, replace=False))
     query = np.sort(np.concatenate(queries))
     database = np.setdiff1d(np.arange(ids.size), query)
+    if rng is None:
+        database = database[np.argsort(_splitmix64(database), kind="stable")]
+    else:
+        database = rng.permutation(database)
 
     if n_train is None:
         train = database
@@ -535,5 +551,13 @@ def stratified_split(
             pos = np.floor((np.arange(n_train) + 0.5) * database.size / n_train)
             train = database[pos.astype(np.int64)]
         else:
-            train = np.sort(rng.choice(database, size=n_train, replace=False))
+            train = rng.choice(database, size=n_train, replace=False)
     return Split(train=train, query=query, database=database, train_in_database=True)
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser of each value of ``x`` (wrapping uint64 arithmetic)."""
+    z = x.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))

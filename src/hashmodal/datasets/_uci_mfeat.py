@@ -152,32 +152,10 @@ def uci_mfeat_split(labels: np.ndarray) -> Split:
     in each class of 200 digits, the item at within-class position
     ``4 i + 2`` (``i = 0..49``) is a query. With the rows ordered by class, the
     queries are the rows ``r`` with ``r % 4 == 2``: 500 queries, 1,500 database
-    items, train = database (``train_in_database=True``).
-
-    The database (and train) rows are put in a fixed scrambled order, sorted
-    by the 64-bit SplitMix64 hash of the row number: the files list the digits
-    class by class, and a database in class order would let metrics that order
-    tied items by database index favour some classes (on this data, ITQ's
-    16-bit mAP with ties by index rose from 0.41 tie-aware to 0.49). The hash
-    is plain integer arithmetic, so the order never depends on a random
-    generator's version.
+    items in the fixed scrambled order of :func:`stratified_split`, train =
+    database (``train_in_database=True``).
     """
-    split = stratified_split(labels, N_QUERIES_PER_CLASS)
-    database = split.database[np.argsort(_splitmix64(split.database), kind="stable")]
-    return Split(
-        train=database,
-        query=split.query,
-        database=database,
-        train_in_database=True,
-    )
-
-
-def _splitmix64(x: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser of each value of ``x`` (wrapping uint64 arithmetic)."""
-    z = x.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+    return stratified_split(labels, N_QUERIES_PER_CLASS)
 
 
 def _embedded_arrays() -> tuple[dict[str, np.ndarray], np.ndarray]:
