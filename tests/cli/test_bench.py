@@ -80,3 +80,16 @@ def test_bad_input_is_one_line_and_status_2(tmp_path, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_unwritable_out_fails_before_the_grid(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = runner.invoke(
+        app,
+        ["bench", "--quiet", "--methods", "lsh", "--bits", "8", "--out", str(blocker)],
+    )
+    assert result.exit_code == 2, result.output
+    assert "--out" in result.output
+    assert "Traceback" not in result.output
+    assert "map@all" not in result.output  # refused before fitting anything

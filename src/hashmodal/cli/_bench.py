@@ -80,6 +80,10 @@ def bench(
     pair = parse_name_list(view_spec, "--views") if view_spec else None
     if pair is not None and len(pair) != 2:
         fail(f"--views must name exactly two views, got {pair}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"--out: cannot create folder {str(out)!r} ({exc.strerror})")
 
     try:
         data = load(dataset, path=data_path)
@@ -95,7 +99,6 @@ def bench(
     except (ValueError, TypeError, FileNotFoundError, KeyError) as exc:
         fail(str(exc).strip("'\""))
 
-    out.mkdir(parents=True, exist_ok=True)
     write_records(result.records, out)
     plots = plot_map_vs_bits(result.records, out)
     plots += plot_pr_curves(result.curves, out)
