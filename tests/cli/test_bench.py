@@ -73,6 +73,8 @@ def test_results_files_and_plots(bench_out):
         (["--bits", "0"], "--bits values must be >= 1"),
         (["--views", "fou"], "--views must name exactly two views"),
         (["--dataset", "nowhere"], "nowhere"),
+        (["--views", "fou,xyz"], "--views fou,xyz: uci-mfeat has the views fou, fac"),
+        (["--protocol", "other"], "--protocol must be one of train_codes, encoded"),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(tmp_path, args, message):

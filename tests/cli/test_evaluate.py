@@ -92,8 +92,13 @@ def test_sign_codes_and_index_ties(files, tmp_path):
         ({"--n-bits": "7"}, "packed codes of 7 bits need 1 bytes"),
         ({"--k": "-1"}, "--k must be an integer >= 1"),
         ({"missing": True}, "no such file"),
-        ({"bad_labels": True}, "database_labels must have 60 rows"),
+        (
+            {"bad_labels": True},
+            "--database-labels has 20 rows but --database-codes has 60 codes",
+        ),
         ({"not_npy": True}, "is not a readable .npy array"),
+        ({"labels_3d": True}, "--query-labels must be 1-D class ids or 2-D multi-hot"),
+        ({"json_dir": True}, "--json: folder"),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(files, tmp_path, change, message):
@@ -107,6 +112,12 @@ def test_bad_input_is_one_line_and_status_2(files, tmp_path, change, message):
     if change.get("bad_labels"):
         args[args.index(str(files["dl"]))] = str(files["ql"])
         args += ["--n-bits", "12"]
+    if change.get("labels_3d"):
+        np.save(tmp_path / "ql3.npy", np.zeros((20, 2, 2)))
+        args[args.index(str(files["ql"]))] = str(tmp_path / "ql3.npy")
+        args += ["--n-bits", "12"]
+    if change.get("json_dir"):
+        args += ["--n-bits", "12", "--json", str(tmp_path / "no" / "out.json")]
     if change.get("not_npy"):
         (tmp_path / "junk.npy").write_text("not an array")
         args[args.index(str(files["q"]))] = str(tmp_path / "junk.npy")

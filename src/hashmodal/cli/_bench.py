@@ -66,6 +66,7 @@ def bench(
 
     from hashmodal.datasets import load
     from hashmodal.experiments import (
+        PROTOCOLS,
         format_tables,
         plot_map_vs_bits,
         plot_pr_curves,
@@ -80,6 +81,8 @@ def bench(
     pair = parse_name_list(view_spec, "--views") if view_spec else None
     if pair is not None and len(pair) != 2:
         fail(f"--views must name exactly two views, got {pair}")
+    if protocol not in PROTOCOLS:
+        fail(f"--protocol must be one of {', '.join(PROTOCOLS)}, got {protocol!r}")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -87,6 +90,14 @@ def bench(
 
     try:
         data = load(dataset, path=data_path)
+    except (ValueError, TypeError, FileNotFoundError, KeyError) as exc:
+        fail(str(exc).strip("'\""))
+    if pair is not None and not set(pair) <= set(data.view_names):
+        fail(
+            f"--views {','.join(pair)}: {dataset} has the views "
+            f"{', '.join(data.view_names)}"
+        )
+    try:
         result = run_benchmark(
             data,
             method_names,

@@ -6,7 +6,7 @@ import json
 import logging
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import numpy as np
 import typer
@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hashmodal.cli._app import app
+from hashmodal.cli._common import fail
 from hashmodal.codes import as_codes
 from hashmodal.metrics import mean_average_precision
 
@@ -30,19 +31,38 @@ class Normalization(StrEnum):
     hits_in_k = "hits_in_k"
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
-
-
 def _load(path: Path, option: str) -> np.ndarray:
     try:
         return np.load(path, allow_pickle=False)
     except FileNotFoundError:
-        _fail(f"{option}: no such file {str(path)!r}")
+        fail(f"{option}: no such file {str(path)!r}")
     except (OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        _fail(f"{option}: {str(path)!r} is not a readable .npy array ({reason})")
+        fail(f"{option}: {str(path)!r} is not a readable .npy array ({reason})")
+
+
+def _check_labels(arrays: dict, n_queries: int, n_database: int) -> None:
+    """Label files must match their codes' rows and each other's form."""
+    ql, dl = arrays["--query-labels"], arrays["--database-labels"]
+    for option, labels, n_rows in (
+        ("--query-labels", ql, n_queries),
+        ("--database-labels", dl, n_database),
+    ):
+        if labels.ndim not in (1, 2):
+            fail(
+                f"{option} must be 1-D class ids or 2-D multi-hot, got shape "
+                f"{labels.shape}"
+            )
+        if labels.shape[0] != n_rows:
+            codes = (
+                "--query-codes" if option == "--query-labels" else "--database-codes"
+            )
+            fail(f"{option} has {labels.shape[0]} rows but {codes} has {n_rows} codes")
+    if ql.ndim != dl.ndim or (ql.ndim == 2 and ql.shape[1] != dl.shape[1]):
+        fail(
+            f"--query-labels and --database-labels must have the same form, got "
+            f"shapes {ql.shape} and {dl.shape}"
+        )
 
 
 @app.command()
@@ -83,10 +103,13 @@ def evaluate(
         "--database-labels": _load(database_labels, "--database-labels"),
     }
     if k is not None and k < 1:
-        _fail(f"--k must be an integer >= 1 (omit it for the whole database), got {k}")
+        fail(f"--k must be an integer >= 1 (omit it for the whole database), got {k}")
+    if json_path is not None and not json_path.parent.is_dir():
+        fail(f"--json: folder {str(json_path.parent)!r} does not exist")
     try:
         queries = as_codes(arrays["--query-codes"], n_bits, name="--query-codes")
         database = as_codes(arrays["--database-codes"], n_bits, name="--database-codes")
+        _check_labels(arrays, len(queries), len(database))
         score = mean_average_precision(
             queries,
             database,
@@ -97,7 +120,7 @@ def evaluate(
             normalization=normalization.value,
         )
     except (ValueError, TypeError) as exc:
-        _fail(str(exc).splitlines()[0])
+        fail(str(exc).splitlines()[0])
 
     result = score.to_dict()
     result["map"] = result.pop("value")
@@ -121,4 +144,4 @@ def evaluate(
         try:
             json_path.write_text(json.dumps(result, indent=2) + "\n")
         except OSError as exc:
-            _fail(f"--json: cannot write {str(json_path)!r} ({exc.strerror})")
+            fail(f"--json: cannot write {str(json_path)!r} ({exc.strerror})")

@@ -31,7 +31,27 @@ __all__ = [
 
 
 def n_bytes_for(n_bits: int) -> int:
-    """Number of bytes that hold ``n_bits`` bits: ``ceil(n_bits / 8)``."""
+    """Number of bytes that hold ``n_bits`` bits: ``ceil(n_bits / 8)``.
+
+    Parameters
+    ----------
+    n_bits : int
+        Code length, ``>= 1``.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``n_bits`` is not an integer ``>= 1``.
+
+    Examples
+    --------
+    >>> n_bytes_for(12), n_bytes_for(64)
+    (2, 8)
+    """
     return (check_positive_int(n_bits, "n_bits") + 7) // 8
 
 
@@ -157,11 +177,26 @@ class BinaryCodes:
 def from_bits(bits: Any) -> BinaryCodes:
     """Pack a {0,1} matrix of shape (n_codes, n_bits).
 
+    Parameters
+    ----------
+    bits : array-like of shape (n_codes, n_bits)
+        Integer, boolean or float array holding only 0 and 1; column ``j`` is
+        logical bit ``j``.
+
+    Returns
+    -------
+    BinaryCodes
+
     Raises
     ------
     ValueError
         If any value is not exactly 0 or 1 (nothing is thresholded), or the
         input is not 2-D.
+
+    Examples
+    --------
+    >>> from_bits([[1, 0, 0, 0, 0, 0, 0, 0, 1]]).packed.tolist()
+    [[1, 1]]
     """
     arr = _as_code_matrix(bits, "bits")
     if not np.isin(arr, (0, 1)).all():
@@ -174,6 +209,20 @@ def from_bits(bits: Any) -> BinaryCodes:
 
 def from_signs(signs: Any) -> BinaryCodes:
     """Pack a {-1,+1} matrix of shape (n_codes, n_bits); +1 → bit 1.
+
+    Parameters
+    ----------
+    signs : array-like of shape (n_codes, n_bits)
+        Array holding only -1 and +1.
+
+    Returns
+    -------
+    BinaryCodes
+
+    Examples
+    --------
+    >>> from_signs([[1, -1, 1]]).to_bits().tolist()
+    [[1, 0, 1]]
 
     Raises
     ------
@@ -224,6 +273,33 @@ def as_codes(x: Any, n_bits: int | None = None, *, name: str = "codes") -> Binar
     - a 2-D matrix holding only {0,1}, or only {-1,+1} (``n_bits``, if given,
       must equal its number of columns).
 
+    The one rule that tells the two apart: a ``uint8`` matrix is read as
+    packed bytes only when ``n_bits`` is given and its width is
+    ``ceil(n_bits / 8)``; without ``n_bits`` it must hold only 0 and 1 and is
+    read as one bit per column (as :func:`numpy.unpackbits` returns). Packed
+    codes therefore always travel with their bit length.
+
+    Parameters
+    ----------
+    x : BinaryCodes or array-like of shape (n_codes, n_bytes or n_bits)
+        The codes.
+    n_bits : int, optional
+        Logical bit length; required for packed ``uint8`` input.
+    name : str, default="codes"
+        Name used in error messages (e.g. a command-line option).
+
+    Returns
+    -------
+    BinaryCodes
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_codes(np.array([[0x0F, 0x01]], dtype=np.uint8), n_bits=9).to_bits()
+    array([[1, 1, 1, 1, 0, 0, 0, 0, 1]], dtype=uint8)
+    >>> as_codes([[-1, 1, 1]]).n_bits
+    3
+
     Raises
     ------
     ValueError
@@ -268,8 +344,29 @@ def as_codes(x: Any, n_bits: int | None = None, *, name: str = "codes") -> Binar
 def save_codes(path: str | os.PathLike[str], codes: BinaryCodes) -> None:
     """Save codes to ``path`` (``.npz``) with their bit length.
 
-    The file is written next to the target and moved into place, so an
-    existing file is never left half-written.
+    The file holds two arrays, ``packed`` (uint8) and ``n_bits`` (int64). It
+    is written next to the target and moved into place, so an existing file
+    is never left half-written.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Target file.
+    codes : BinaryCodes
+        The codes to save.
+
+    Raises
+    ------
+    TypeError
+        If ``codes`` is not :class:`BinaryCodes`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "codes.npz"
+    >>> save_codes(path, from_bits([[1, 0, 1]]))
+    >>> load_codes(path).n_bits
+    3
     """
     if not isinstance(codes, BinaryCodes):
         raise TypeError(f"codes must be BinaryCodes, got {describe(codes)}")
@@ -280,7 +377,16 @@ def save_codes(path: str | os.PathLike[str], codes: BinaryCodes) -> None:
 
 
 def load_codes(path: str | os.PathLike[str]) -> BinaryCodes:
-    """Load codes saved by :func:`save_codes`.
+    """Load codes saved by :func:`save_codes` (without unpickling anything).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.npz`` file written by :func:`save_codes`.
+
+    Returns
+    -------
+    BinaryCodes
 
     Raises
     ------

@@ -7,9 +7,16 @@ from hashmodal.experiments._report import (
     plot_pr_curves,
     table_rows,
 )
-from hashmodal.experiments._runner import BenchResult, Task, plan_tasks, run_benchmark
+from hashmodal.experiments._runner import (
+    PROTOCOLS,
+    BenchResult,
+    Task,
+    plan_tasks,
+    run_benchmark,
+)
 
 __all__ = [
+    "PROTOCOLS",
     "BenchResult",
     "Record",
     "Task",

@@ -31,8 +31,12 @@ class Record:
     ties : str
         How equal Hamming distances were ordered: ``"index"`` (by database
         index) or ``"expected"`` (tie-aware expected value).
-    train_seconds, encode_seconds : float
-        Wall time of ``fit`` and of encoding queries and database.
+    train_seconds : float
+        Wall time of ``fit`` (shared by the tasks of one fit).
+    encode_seconds : float
+        Wall time of encoding what the task encodes: the queries, plus the
+        database items under ``database=encoded`` (under
+        ``database=train_codes`` the database codes come from ``fit``).
     seed : int
         ``random_state`` of the method.
     protocol : str
@@ -66,6 +70,28 @@ def write_records(records: Sequence[Record], out_dir: str | os.PathLike[str]) ->
 
     Each file is written beside its target and moved into place, so an
     earlier result file is never left half-written.
+
+    Parameters
+    ----------
+    records : sequence of Record
+        The rows; every ``value`` must be finite.
+    out_dir : str or path-like
+        Folder, created if missing.
+
+    Raises
+    ------
+    ValueError
+        If a value is NaN or infinite (nothing is written then).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> row = Record("toy", "itq", "concat->concat", 16, "map@all", 0.5, "index",
+    ...              0.1, 0.01, 0, "database=encoded", 10, 0)
+    >>> out = tempfile.mkdtemp()
+    >>> write_records([row], out)
+    >>> read_records(f"{out}/results.json") == [row]
+    True
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -87,6 +113,16 @@ def write_records(records: Sequence[Record], out_dir: str | os.PathLike[str]) ->
 
 
 def read_records(path: str | os.PathLike[str]) -> list[Record]:
-    """Read records from a ``results.json`` written by :func:`write_records`."""
+    """Read records from a ``results.json`` written by :func:`write_records`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The JSON file.
+
+    Returns
+    -------
+    list of Record
+    """
     rows: Iterable[dict] = json.loads(Path(path).read_text())
     return [Record(**row) for row in rows]

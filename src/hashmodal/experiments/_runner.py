@@ -134,7 +134,10 @@ def run_benchmark(
     registry = available_methods()
     unknown = [m for m in methods if m not in registry]
     if unknown:
-        raise ValueError(f"unknown method(s) {unknown}; available: {sorted(registry)}")
+        raise ValueError(
+            f"unknown method(s) {', '.join(map(repr, unknown))}; available methods: "
+            f"{', '.join(sorted(registry))}"
+        )
     if protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}")
     bits = [check_positive_int(b, "bits") for b in bits]

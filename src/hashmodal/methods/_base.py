@@ -510,8 +510,10 @@ default=None
         if not self.can_encode(views):
             raise ValueError(
                 f"{type(self).__name__} cannot encode from views {list(views)}; "
-                f"it encodes from exactly one of "
-                f"{[list(group) for group in self.encodable_views()]}"
+                f"it needs one of these view sets: "
+                + "; ".join(
+                    "{" + " + ".join(group) + "}" for group in self.encodable_views()
+                )
             )
         codes = self._encode(views)
         n_samples = next(iter(views.values())).shape[0]
