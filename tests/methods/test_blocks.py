@@ -13,11 +13,15 @@ from hashmodal.methods._blocks import (
     alm_binary_quadratic,
     balanced_orthogonal_latent,
     dcc,
+    exponent_weights,
     l21_prox,
+    label_similarity_product,
     orthogonal_procrustes,
     pairwise_logistic_grad,
     pairwise_logistic_loss,
+    self_weights,
     sign,
+    weighted_sign,
 )
 
 # ---------------------------------------------------------------- Procrustes
@@ -326,3 +330,74 @@ def test_balanced_orthogonal_latent_constraints_and_optimum(rank):
 def test_balanced_orthogonal_latent_needs_more_rows():
     with pytest.raises(ValueError, match="more rows"):
         balanced_orthogonal_latent(np.ones((3, 3)))
+
+
+def _simplex_grid(n_views, steps=200):
+    # Every point of a fine grid on the simplex (2 or 3 views).
+    t = np.linspace(0.0005, 0.9995, steps)
+    if n_views == 2:
+        return np.stack([t, 1 - t], axis=1)
+    a, b = np.meshgrid(t, t)
+    keep = a + b < 1
+    return np.stack([a[keep], b[keep], 1 - a[keep] - b[keep]], axis=1)
+
+
+@pytest.mark.parametrize("norms", [[1.0, 3.0], [0.5, 2.0, 4.0], [2.0, 2.0]])
+def test_self_weights_minimise_the_inverse_weighted_loss(norms):
+    e = np.array(norms)
+    mu = self_weights(e)
+    assert mu.sum() == pytest.approx(1.0)
+    grid = _simplex_grid(len(e))
+    objective = lambda w: (e**2 / w).sum(axis=-1)  # noqa: E731
+    assert objective(mu) <= objective(grid).min() + 1e-9
+    assert objective(mu) == pytest.approx(e.sum() ** 2)
+
+
+@pytest.mark.parametrize("t", [1.5, 2.0, 4.0])
+def test_exponent_weights_minimise_the_powered_loss(t):
+    h = np.array([0.5, 2.0, 4.0])
+    mu = exponent_weights(h, t)
+    grid = _simplex_grid(3)
+    objective = lambda w: (w**t * h).sum(axis=-1)  # noqa: E731
+    assert objective(mu) <= objective(grid).min() + 1e-9
+    assert mu[0] > mu[1] > mu[2]
+
+
+def test_weights_edge_cases_and_errors():
+    assert self_weights([0.0, 0.0]).tolist() == [0.5, 0.5]
+    assert exponent_weights([0.0, 1.0, 0.0]).tolist() == [0.5, 0.0, 0.5]
+    with pytest.raises(ValueError, match="residual_norms must be finite and >= 0"):
+        self_weights([1.0, -1.0])
+    with pytest.raises(ValueError, match="exponent must be a finite number > 1"):
+        exponent_weights([1.0, 2.0], 1.0)
+    with pytest.raises(ValueError, match="non-empty 1-D"):
+        self_weights([])
+
+
+def test_weighted_sign_divides_by_the_weights():
+    rng = np.random.default_rng(0)
+    preds = [rng.normal(size=(20, 8)) for _ in range(3)]
+    mu = self_weights([1.0, 2.0, 5.0])
+    expected = np.where(
+        sum(p / m for p, m in zip(preds, mu, strict=True)) >= 0, 1.0, -1.0
+    )
+    np.testing.assert_array_equal(weighted_sign(preds, mu), expected)
+    # The badly fitting view (large mu) weighs least: it cannot outvote the rest.
+    strong = [np.ones((1, 1)), -1.5 * np.ones((1, 1))]
+    assert weighted_sign(strong, self_weights([1.0, 3.0])).tolist() == [[1.0]]
+    with pytest.raises(ValueError, match="one value per prediction"):
+        weighted_sign(preds, [0.5, 0.5])
+    with pytest.raises(ValueError, match="finite and > 0"):
+        weighted_sign(preds[:2], [1.0, 0.0])
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_label_similarity_product_equals_dense_similarity(sparse):
+    rng = np.random.default_rng(1)
+    L = np.eye(4)[rng.integers(0, 4, 30)]
+    X = rng.normal(size=(30, 5))
+    dense = 16 * (2 * L @ L.T - 1) @ X
+    got = label_similarity_product(sp.csr_matrix(L) if sparse else L, X, scale=16)
+    np.testing.assert_allclose(got, dense)
+    with pytest.raises(ValueError, match="same number of rows"):
+        label_similarity_product(L, X[:5])

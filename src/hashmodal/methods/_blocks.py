@@ -12,7 +12,12 @@ that it is written and tested once:
 - :func:`l21_prox` — proximal operator of the ℓ2,1 norm;
 - :func:`balanced_orthogonal_latent` — the balanced, decorrelated latent step
   of DCF and BATCH;
-- :func:`pairwise_logistic_loss` — log(1 + e^θ) − sθ without overflow.
+- :func:`pairwise_logistic_loss` — log(1 + e^θ) − sθ without overflow;
+- :func:`self_weights`, :func:`exponent_weights`, :func:`weighted_sign` —
+  the parameter-free and exponent rules for modality weights, and the code
+  step that uses them;
+- :func:`label_similarity_product` — products with the pairwise label
+  similarity without forming it.
 """
 
 from __future__ import annotations
@@ -37,11 +42,15 @@ __all__ = [
     "alm_binary_quadratic",
     "balanced_orthogonal_latent",
     "dcc",
+    "exponent_weights",
     "l21_prox",
+    "label_similarity_product",
     "orthogonal_procrustes",
     "pairwise_logistic_grad",
     "pairwise_logistic_loss",
+    "self_weights",
     "sign",
+    "weighted_sign",
 ]
 
 logger = logging.getLogger(__name__)
@@ -656,3 +665,167 @@ def balanced_orthogonal_latent(Z: Any, random_state: Any = None) -> np.ndarray:
         P = np.hstack([P, P_bar])
         Q = np.hstack([Q, Q_bar])
     return np.sqrt(n) * P @ Q.T
+
+
+def self_weights(residual_norms: Any) -> np.ndarray:
+    """Parameter-free modality weights: ``μ_m = e_m / Σ_k e_k``.
+
+    With ``e_m = ||R_m||_F`` the residual norm of modality ``m``, these weights
+    minimise ``Σ_m ||R_m||_F² / μ_m`` over the simplex (``μ_m >= 0``,
+    ``Σ μ_m = 1``): by Cauchy–Schwarz the minimum is ``(Σ_m e_m)²``, reached
+    at ``μ_m ∝ e_m``. A modality that fits badly gets a large ``μ_m`` and so a
+    small loss weight ``1/μ_m``; the sign step of such methods is then
+    ``b = sign(Σ_m pred_m / μ_m)`` (see :func:`weighted_sign`). Zero residuals
+    everywhere give equal weights.
+
+    Parameters
+    ----------
+    residual_norms : array-like of shape (n_views,)
+        Non-negative residual norms ``e_m`` (not squared).
+
+    Returns
+    -------
+    ndarray of shape (n_views,)
+        Weights on the simplex.
+
+    Raises
+    ------
+    ValueError
+        If a norm is negative or not finite, or none is given.
+
+    Examples
+    --------
+    >>> self_weights([1.0, 3.0]).tolist()
+    [0.25, 0.75]
+    """
+    e = _check_nonnegative_vector(residual_norms, "residual_norms")
+    total = e.sum()
+    if total == 0:
+        return np.full(e.size, 1.0 / e.size)
+    return e / total
+
+
+def exponent_weights(losses: Any, exponent: float = 2.0) -> np.ndarray:
+    """Modality weights with an exponent: ``μ_m ∝ (1 / h_m)^(1 / (t - 1))``.
+
+    The minimiser of ``Σ_m μ_m^t h_m`` over the simplex for ``t > 1`` (the
+    SDMH rule, ``t = 2`` by default): setting the Lagrangian's gradient to
+    zero gives ``t μ_m^(t-1) h_m = λ``. A modality with a small loss ``h_m``
+    gets a large weight. Zero losses take all the weight, shared equally.
+
+    Parameters
+    ----------
+    losses : array-like of shape (n_views,)
+        Non-negative losses ``h_m``.
+    exponent : float, default=2.0
+        ``t``; must be greater than 1.
+
+    Returns
+    -------
+    ndarray of shape (n_views,)
+        Weights on the simplex.
+
+    Raises
+    ------
+    ValueError
+        If a loss is negative or not finite, or ``exponent <= 1``.
+
+    Examples
+    --------
+    >>> exponent_weights([1.0, 3.0]).tolist()
+    [0.75, 0.25]
+    """
+    h = _check_nonnegative_vector(losses, "losses")
+    if isinstance(exponent, bool) or not np.isfinite(exponent) or exponent <= 1:
+        raise ValueError(f"exponent must be a finite number > 1, got {exponent!r}")
+    zero = h == 0
+    if zero.any():
+        return zero / zero.sum()
+    w = (1.0 / h) ** (1.0 / (exponent - 1.0))
+    return w / w.sum()
+
+
+def weighted_sign(predictions: Any, weights: Any) -> np.ndarray:
+    """The self-weighted code step ``sign(Σ_m pred_m / μ_m)`` (zero → +1).
+
+    The inverse-weight convention of :func:`self_weights` is applied here, at
+    training and at query time alike, so the two can never disagree.
+
+    Parameters
+    ----------
+    predictions : sequence of array-like, each of shape (n_samples, n_bits)
+        One real-valued prediction of the codes per modality.
+    weights : array-like of shape (n_views,)
+        ``μ_m`` from :func:`self_weights`; each must be > 0.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_bits), values in {-1, +1}
+
+    Examples
+    --------
+    >>> weighted_sign([[[1.0, -1.0]], [[-1.0, -1.0]]], [0.25, 0.75]).tolist()
+    [[1.0, -1.0]]
+    """
+    mu = np.asarray(weights, dtype=np.float64)
+    preds = [check_matrix(p, f"predictions[{i}]") for i, p in enumerate(predictions)]
+    if mu.ndim != 1 or mu.size != len(preds) or mu.size == 0:
+        raise ValueError(
+            f"weights must hold one value per prediction ({len(preds)}), "
+            f"got shape {mu.shape}"
+        )
+    if not (np.isfinite(mu).all() and (mu > 0).all()):
+        raise ValueError(f"weights must be finite and > 0, got {mu.tolist()}")
+    shapes = {p.shape for p in preds}
+    if len(shapes) > 1:
+        raise ValueError(f"predictions must share one shape, got {sorted(shapes)}")
+    return sign(sum(p / m for p, m in zip(preds, mu, strict=True)))
+
+
+def label_similarity_product(labels: Any, X: Any, *, scale: float = 1.0) -> np.ndarray:
+    """``scale · (2 L Lᵀ - 1 1ᵀ) X`` without forming the n × n similarity.
+
+    The pairwise label similarity ``S = 2 L Lᵀ - 1 1ᵀ`` (with ``L`` holding
+    one-hot or ℓ2-normalised label rows, ``S_ij`` is +1 for items of the same
+    class and -1 otherwise) enters many supervised solvers only through
+    products ``S X``. Computed as ``2 L (Lᵀ X) - 1 (1ᵀ X)`` this costs
+    ``O(n c r)`` time and ``O(n r)`` memory instead of ``O(n²)``.
+
+    Parameters
+    ----------
+    labels : array-like or sparse matrix of shape (n_samples, n_classes)
+        ``L``.
+    X : array-like of shape (n_samples, n_cols)
+        The matrix to multiply.
+    scale : float, default=1.0
+        The factor ``r`` of ``r S`` (e.g. the code length).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_cols)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> L = np.array([[1, 0], [1, 0], [0, 1]])
+    >>> label_similarity_product(L, np.eye(3)).tolist()
+    [[1.0, 1.0, -1.0], [1.0, 1.0, -1.0], [-1.0, -1.0, 1.0]]
+    """
+    L = check_matrix(labels, "labels", allow_sparse=True)
+    X = check_matrix(X, "X")
+    if L.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"labels and X must have the same number of rows, got {L.shape[0]} "
+            f"and {X.shape[0]}"
+        )
+    projected = np.asarray(L.T @ X)
+    return scale * (2.0 * np.asarray(L @ projected) - X.sum(axis=0, keepdims=True))
+
+
+def _check_nonnegative_vector(values: Any, name: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {arr.shape}")
+    if not np.isfinite(arr).all() or (arr < 0).any():
+        raise ValueError(f"{name} must be finite and >= 0, got {arr.tolist()}")
+    return arr
