@@ -40,6 +40,29 @@ def test_tables_are_printed(bench_out):
     assert "8 bits" in output and "16 bits" in output
 
 
+def test_single_view_each(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "bench",
+            "--methods",
+            "lsh",
+            "--bits",
+            "8",
+            "--single-view",
+            "each",
+            "--quiet",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads((tmp_path / "results.json").read_text())
+    assert {row["task"] for row in rows} == {
+        f"{v}->{v}" for v in ("fou", "fac", "kar", "pix", "zer", "mor")
+    }
+
+
 def test_results_files_and_plots(bench_out):
     out, _ = bench_out
     rows = json.loads((out / "results.json").read_text())
@@ -75,6 +98,7 @@ def test_results_files_and_plots(bench_out):
         (["--dataset", "nowhere"], "nowhere"),
         (["--views", "fou,xyz"], "--views fou,xyz: uci-mfeat has the views fou, fac"),
         (["--protocol", "other"], "--protocol must be one of train_codes, encoded"),
+        (["--single-view", "fou,xyz"], "--single-view xyz: uci-mfeat has the views"),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(tmp_path, args, message):

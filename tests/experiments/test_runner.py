@@ -33,6 +33,7 @@ def test_plan_tasks_by_family():
     assert [t.name for t in plan_tasks(methods["itq"], ["a", "b"])] == [
         "concat->concat"
     ]
+    assert [t.name for t in plan_tasks(methods["itq"], ["b"])] == ["b->b"]
     assert [t.name for t in plan_tasks(methods["cmfh"], ["a", "b"])] == [
         "a->b",
         "b->a",
@@ -77,6 +78,33 @@ def test_records_match_a_direct_evaluation(toy):
         itq.encode(q_views), itq.encode(views), q_labels, labels, ties="index"
     )
     assert index_record.value == pytest.approx(score.value)
+
+
+def test_single_view_methods_per_view_and_concatenated(toy):
+    from hashmodal.methods import get_method
+
+    result = run_benchmark(
+        toy, ["pcah"], [8], single_view_inputs=["concat", "a"], progress=False
+    )
+    assert [r.task for r in result.records if r.ties == "index"] == [
+        "concat->concat",
+        "a->a",
+    ]
+    # The per-view cell is PCAH fitted and evaluated on view a alone.
+    [record] = [r for r in result.records if r.task == "a->a" and r.ties == "index"]
+    views, labels = toy.subset("train")
+    q_views, q_labels = toy.subset("query")
+    pcah = get_method("pcah", n_bits=8, random_state=0).fit({"a": views["a"]})
+    expected = mean_average_precision(
+        pcah.encode({"a": q_views["a"]}),
+        pcah.encode({"a": views["a"]}),
+        q_labels,
+        labels,
+        ties="index",
+    )
+    assert record.value == pytest.approx(expected.value)
+    with pytest.raises(ValueError, match="single_view_inputs"):
+        run_benchmark(toy, ["pcah"], [8], single_view_inputs=["z"], progress=False)
 
 
 def test_encoded_protocol_uses_hash_functions(toy):

@@ -43,6 +43,13 @@ def bench(
         str | None,
         typer.Option(help="The two views cross-modal methods use, e.g. 'image,text'."),
     ] = None,
+    single_view: Annotated[
+        str,
+        typer.Option(
+            help="What single-view methods are applied to: 'concat' (all views "
+            "concatenated), comma-separated view names, or 'each' (every view)."
+        ),
+    ] = "concat",
     seeds: Annotated[str, typer.Option(help="Comma-separated random seeds.")] = "0",
     protocol: Annotated[
         str,
@@ -92,6 +99,15 @@ def bench(
         data = load(dataset, path=data_path)
     except (ValueError, TypeError, FileNotFoundError, KeyError) as exc:
         fail(str(exc).strip("'\""))
+    inputs = parse_name_list(single_view, "--single-view")
+    if inputs == ["each"]:
+        inputs = list(data.view_names)
+    unknown = [v for v in inputs if v != "concat" and v not in data.view_names]
+    if unknown:
+        fail(
+            f"--single-view {','.join(unknown)}: {dataset} has the views "
+            f"{', '.join(data.view_names)} (or use 'concat' or 'each')"
+        )
     if pair is not None and not set(pair) <= set(data.view_names):
         fail(
             f"--views {','.join(pair)}: {dataset} has the views "
@@ -103,6 +119,7 @@ def bench(
             method_names,
             bit_lengths,
             cross_modal_views=pair,
+            single_view_inputs=inputs,
             seeds=seed_list,
             protocol=protocol,
             progress=not quiet,

@@ -3,8 +3,9 @@
 For each method and bit length a method is fitted once on the training items
 and evaluated on every retrieval task it supports:
 
-- single-view methods: ``concat->concat`` (all views concatenated, or the view
-  the method was told to use), queries and database encoded the same way;
+- single-view methods: ``concat->concat`` (all views concatenated) and/or
+  ``V->V`` for chosen views ``V`` (fitted on that view alone), queries and
+  database encoded the same way;
 - cross-modal methods: ``A->B`` and ``B->A`` for the chosen pair of views; the
   query is encoded from its view, and the database codes are either the codes
   the method learned for the training items (protocol
@@ -78,7 +79,8 @@ def plan_tasks(method_cls: type, view_names: Sequence[str]) -> list[Task]:
     family = method_cls.family
     views = tuple(view_names)
     if family == "single-view":
-        return [Task("concat->concat", views, views)]
+        name = f"{views[0]}->{views[0]}" if len(views) == 1 else "concat->concat"
+        return [Task(name, views, views)]
     if family == "cross-modal":
         if len(views) != 2:
             raise ValueError(
@@ -100,6 +102,7 @@ def run_benchmark(
     bits: Sequence[int],
     *,
     cross_modal_views: Sequence[str] | None = None,
+    single_view_inputs: Sequence[str] = ("concat",),
     seeds: Sequence[int] = (0,),
     protocol: str = "train_codes",
     progress: bool = True,
@@ -117,6 +120,10 @@ def run_benchmark(
     cross_modal_views : pair of str, optional
         The two views cross-modal methods use; default: the data set's views if
         it has exactly two, else its first two.
+    single_view_inputs : sequence of str, default=("concat",)
+        What single-view methods are applied to: ``"concat"`` (all views
+        concatenated, task ``concat->concat``) and/or view names (one fit per
+        view, task ``V->V``).
     seeds : sequence of int, default=(0,)
         ``random_state`` values; every cell is run once per seed.
     protocol : {"train_codes", "encoded"}, default="train_codes"
@@ -152,19 +159,33 @@ def run_benchmark(
             f"its views are {list(dataset.view_names)}"
         )
 
+    inputs = list(dict.fromkeys(single_view_inputs))
+    bad = [v for v in inputs if v != "concat" and v not in dataset.view_names]
+    if bad or not inputs:
+        raise ValueError(
+            f"single_view_inputs must be 'concat' or views of {dataset.name!r} "
+            f"({', '.join(dataset.view_names)}), got {list(single_view_inputs)}"
+        )
+
     train_views, train_labels = dataset.subset("train")
     query_views, query_labels = dataset.subset("query")
     db_views, db_labels = dataset.subset("database")
     database_is_train = np.array_equal(dataset.split.train, dataset.split.database)
 
-    grid = [(m, b, s) for m in methods for b in bits for s in seeds]
-    result = BenchResult()
-    for method_name, n_bits, seed in _progress(grid, progress, dataset.name):
-        cls = registry[method_name]
-        if cls.family == "cross-modal":
-            fit_names = tuple(cross_modal_views)
+    grid = []
+    for m in methods:
+        if registry[m].family == "single-view":
+            fits = [
+                tuple(dataset.view_names) if v == "concat" else (v,) for v in inputs
+            ]
+        elif registry[m].family == "cross-modal":
+            fits = [tuple(cross_modal_views)]
         else:
-            fit_names = tuple(dataset.view_names)
+            fits = [tuple(dataset.view_names)]
+        grid += [(m, b, s, f) for f in fits for b in bits for s in seeds]
+    result = BenchResult()
+    for method_name, n_bits, seed, fit_names in _progress(grid, progress, dataset.name):
+        cls = registry[method_name]
         estimator = get_method(method_name, n_bits=n_bits, random_state=seed)
         fit_views = {v: train_views[v] for v in fit_names}
 
