@@ -9,10 +9,10 @@ import numpy as np
 
 from hashmodal._validation import check_positive_int, check_random_state
 from hashmodal.codes import binarize
-from hashmodal.methods._base import BaseHasher, register_method
+from hashmodal.methods._base import register_method
 from hashmodal.methods.cross_modal._common import (
+    TwoViewHasher,
     check_positive,
-    check_two_views,
     check_unit_interval,
     ridge_solve,
 )
@@ -125,7 +125,7 @@ def cmfh_solve(
 
 
 @register_method
-class CMFH(BaseHasher):
+class CMFH(TwoViewHasher):
     """Collective matrix factorisation hashing (unsupervised, cross-modal).
 
     Two paired views are factorised with a shared latent representation,
@@ -190,7 +190,6 @@ class CMFH(BaseHasher):
     """
 
     name = "cmfh"
-    family = "cross-modal"
     requires_labels = False
 
     def __init__(
@@ -213,9 +212,6 @@ class CMFH(BaseHasher):
         self.max_iter = max_iter
         self.tol = tol
         self.center = center
-
-    def _check_fit_views(self, views: dict[str, Any]) -> None:
-        check_two_views(type(self).__name__, views)
 
     def _fit(self, views: dict[str, Any], labels: np.ndarray | None) -> None:
         view_weight = check_unit_interval(self.view_weight, "view_weight")
@@ -247,7 +243,3 @@ class CMFH(BaseHasher):
         self.objective_ = result["objective"]
         self.n_iter_ = int(result["objective"].shape[0])
         self.train_codes_ = binarize(result["V"])
-
-    def _project(self, views: dict[str, Any]) -> np.ndarray:
-        ((key, X),) = views.items()
-        return (X - self.means_[key]) @ self.projections_[key]

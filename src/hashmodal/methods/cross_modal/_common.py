@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from hashmodal._validation import describe
+from hashmodal.methods._base import BaseHasher
+
+
+class TwoViewHasher(BaseHasher):
+    """Base of the cross-modal methods: fitted on two views, encodes from one.
+
+    ``fit`` refuses anything but exactly two paired views. An item of view
+    ``key`` is encoded from its features alone, ``_features(key, X)``, through
+    the learned linear map ``projections_[key]``; the features default to the
+    view minus its training mean ``means_[key]``.
+    """
+
+    family: ClassVar[str] = "cross-modal"
+
+    def _check_fit_views(self, views: dict[str, Any]) -> None:
+        check_two_views(type(self).__name__, views)
+
+    def _features(self, key: str, X: np.ndarray) -> np.ndarray:
+        return X - self.means_[key]
+
+    def _project(self, views: dict[str, Any]) -> np.ndarray:
+        ((key, X),) = views.items()
+        return self._features(key, X) @ self.projections_[key]
 
 
 def check_two_views(name: str, views: dict[str, Any]) -> None:

@@ -9,8 +9,8 @@ import numpy as np
 import scipy.linalg as sla
 
 from hashmodal._validation import check_positive_int
-from hashmodal.methods._base import BaseHasher, register_method
-from hashmodal.methods.cross_modal._common import check_positive, check_two_views
+from hashmodal.methods._base import register_method
+from hashmodal.methods.cross_modal._common import TwoViewHasher, check_positive
 
 __all__ = ["CVH"]
 
@@ -53,7 +53,7 @@ def cvh_problem(
 
 
 @register_method
-class CVH(BaseHasher):
+class CVH(TwoViewHasher):
     """Cross-view hashing: a CCA-like spectral projection of two paired views.
 
     CVH asks the codes of the two views of an item to agree. Relaxing the
@@ -115,7 +115,6 @@ class CVH(BaseHasher):
     """
 
     name = "cvh"
-    family = "cross-modal"
     requires_labels = False
 
     def __init__(
@@ -128,9 +127,6 @@ class CVH(BaseHasher):
         self.n_bits = n_bits
         self.random_state = random_state
         self.regularization = regularization
-
-    def _check_fit_views(self, views: dict[str, Any]) -> None:
-        check_two_views(type(self).__name__, views)
 
     def _fit(self, views: dict[str, Any], labels: np.ndarray | None) -> None:
         regularization = check_positive(self.regularization, "regularization")
@@ -153,7 +149,3 @@ class CVH(BaseHasher):
         A = vectors[:, top]
         self.projections_ = {first: A[:d1], second: A[d1:]}
         logger.debug("CVH eigenvalues %s", np.round(self.eigenvalues_, 4))
-
-    def _project(self, views: dict[str, Any]) -> np.ndarray:
-        ((key, X),) = views.items()
-        return (X - self.means_[key]) @ self.projections_[key]

@@ -9,11 +9,11 @@ import numpy as np
 
 from hashmodal._validation import check_positive_int, check_random_state
 from hashmodal.codes import binarize
-from hashmodal.methods._base import BaseHasher, register_method
+from hashmodal.methods._base import register_method
 from hashmodal.methods._blocks import AnchorRBF, orthogonal_procrustes, sign
 from hashmodal.methods.cross_modal._common import (
+    TwoViewHasher,
     check_positive,
-    check_two_views,
     check_unit_interval,
     ridge_solve,
 )
@@ -156,7 +156,7 @@ def scratch_solve(
 
 
 @register_method
-class SCRATCH(BaseHasher):
+class SCRATCH(TwoViewHasher):
     """Supervised discrete collective matrix factorisation hashing (cross-modal).
 
     Each view is first mapped to Gaussian kernel features on random training
@@ -245,7 +245,6 @@ class SCRATCH(BaseHasher):
     """
 
     name = "scratch"
-    family = "cross-modal"
     requires_labels = True
 
     def __init__(
@@ -274,9 +273,6 @@ class SCRATCH(BaseHasher):
         self.n_anchors = n_anchors
         self.sigma = sigma
         self.kernel = kernel
-
-    def _check_fit_views(self, views: dict[str, Any]) -> None:
-        check_two_views(type(self).__name__, views)
 
     def _fit(self, views: dict[str, Any], labels: np.ndarray | None) -> None:
         view_weight = check_unit_interval(self.view_weight, "view_weight")
@@ -335,7 +331,3 @@ class SCRATCH(BaseHasher):
             self.anchors_[key], self.kernel_scale_[key], self.means_[key]
         )
         return rbf.transform(X)
-
-    def _project(self, views: dict[str, Any]) -> np.ndarray:
-        ((key, X),) = views.items()
-        return self._features(key, X) @ self.projections_[key]
