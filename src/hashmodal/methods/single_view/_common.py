@@ -22,13 +22,22 @@ class SingleViewHasher(BaseHasher):
     the mapping it is given). ``input_description_`` says which, so that
     results can name their input.
 
-    Subclasses implement ``_fit_input(X, rng)`` and ``_project_input(X)`` on
+    The constructor takes ``n_bits``, ``random_state`` and ``view``; a method
+    with more parameters lists them all in its own ``__init__``. Subclasses
+    implement ``_fit_input(X, rng)`` and ``_project_input(X)`` on
     that matrix. ``train_codes_`` holds the codes of the training items
     (the same codes ``encode`` gives for them).
     """
 
     family: ClassVar[str] = "single-view"
     requires_labels: ClassVar[bool] = False
+
+    def __init__(
+        self, n_bits: int = 32, *, random_state: Any = None, view: str | None = None
+    ) -> None:
+        self.n_bits = n_bits
+        self.random_state = random_state
+        self.view = view
 
     def _check_fit_views(self, views: dict[str, Any]) -> None:
         if self.view is not None and self.view not in views:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -54,13 +54,6 @@ class LSH(SingleViewHasher):
     """
 
     name: ClassVar[str] = "lsh"
-
-    def __init__(
-        self, n_bits: int = 32, *, random_state: Any = None, view: str | None = None
-    ) -> None:
-        self.n_bits = n_bits
-        self.random_state = random_state
-        self.view = view
 
     def _fit_input(self, X: np.ndarray, rng: np.random.Generator) -> None:
         self.mean_ = X.mean(axis=0)
