@@ -9,7 +9,20 @@ import numpy as np
 
 from hashmodal._validation import check_positive_int, describe
 
-__all__ = ["check_cutoff", "check_cutoffs", "check_ids", "check_option"]
+__all__ = [
+    "NO_RELEVANT",
+    "TIES",
+    "check_cutoff",
+    "check_cutoffs",
+    "check_ids",
+    "check_option",
+    "check_ranking_options",
+]
+
+#: Orders inside groups of equal Hamming distance.
+TIES = ("index", "expected")
+#: Policies for a query without any relevant ranked item.
+NO_RELEVANT = ("zero", "exclude")
 
 
 def check_option(value: Any, name: str, allowed: Iterable[str]) -> str:
@@ -19,6 +32,12 @@ def check_option(value: Any, name: str, allowed: Iterable[str]) -> str:
         listed = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"{name} must be one of {listed}, got {describe(value)}")
     return value
+
+
+def check_ranking_options(ties: Any, no_relevant: Any) -> None:
+    """Check ``ties`` (one of :data:`TIES`), then ``no_relevant``."""
+    check_option(ties, "ties", TIES)
+    check_option(no_relevant, "no_relevant", NO_RELEVANT)
 
 
 def check_cutoff(k: Any, name: str = "k") -> int | None:

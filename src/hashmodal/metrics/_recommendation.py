@@ -28,7 +28,7 @@ from scipy.stats import hypergeom
 from hashmodal._validation import check_finite, check_positive_int, describe
 from hashmodal.codes import as_codes
 from hashmodal.metrics._aggregate import finish_score
-from hashmodal.metrics._checks import check_cutoff, check_option
+from hashmodal.metrics._checks import check_cutoff, check_ranking_options
 from hashmodal.metrics._distances import default_block_size, iter_distance_blocks
 from hashmodal.metrics._ranking import (
     Block,
@@ -46,9 +46,6 @@ __all__ = [
     "hit_rate_at_k",
     "recommendation_ndcg_at_k",
 ]
-
-_TIES = ("index", "expected")
-_NO_RELEVANT = ("zero", "exclude")
 
 
 def as_interactions(x: Any, n_users: int, n_items: int, name: str) -> sp.csr_matrix:
@@ -181,8 +178,7 @@ class _UserSource:
 
 def _validate(k, ties, no_relevant, k_required=True):
     k = check_positive_int(k, "k") if k_required else check_cutoff(k)
-    check_option(ties, "ties", _TIES)
-    check_option(no_relevant, "no_relevant", _NO_RELEVANT)
+    check_ranking_options(ties, no_relevant)
     return k
 
 

@@ -17,7 +17,14 @@ from typing import Any
 import numpy as np
 
 from hashmodal.metrics._aggregate import finish_score, mean_with_policy
-from hashmodal.metrics._checks import check_cutoff, check_cutoffs, check_option
+from hashmodal.metrics._checks import (
+    NO_RELEVANT,
+    TIES,
+    check_cutoff,
+    check_cutoffs,
+    check_option,
+    check_ranking_options,
+)
 from hashmodal.metrics._ranking import (
     average_precision_expected,
     average_precision_index,
@@ -40,9 +47,7 @@ __all__ = [
     "radius_pr_auc",
 ]
 
-TIES = ("index", "expected")
 NORMALIZATIONS = ("min_r_k", "hits_in_k")
-NO_RELEVANT = ("zero", "exclude")
 
 _COMMON = """queries : BinaryCodes or array-like
         Query codes: :class:`~hashmodal.codes.BinaryCodes`, packed ``uint8``
@@ -306,8 +311,7 @@ def precision_recall_at_k(
 
 def _pr_at_k(source, ks, ties, no_relevant) -> CurveResult:
     ks = check_cutoffs(ks)
-    check_option(ties, "ties", TIES)
-    check_option(no_relevant, "no_relevant", NO_RELEVANT)
+    check_ranking_options(ties, no_relevant)
     precision = np.empty((source.n_queries, len(ks)))
     recall = np.empty_like(precision)
     has_rel = np.empty(source.n_queries, dtype=bool)
@@ -606,8 +610,7 @@ def _identity(g):
 
 def _ndcg(source, k, ties, no_relevant, metric="ndcg") -> RetrievalScore:
     k = check_cutoff(k)
-    check_option(ties, "ties", TIES)
-    check_option(no_relevant, "no_relevant", NO_RELEVANT)
+    check_ranking_options(ties, no_relevant)
     values = np.empty(source.n_queries)
     has_rel = np.empty(source.n_queries, dtype=bool)
     weights = discount_cumsum(source.n_database)
@@ -736,8 +739,7 @@ def acg_at_k(
     1.0
     """
     k = check_cutoff(k)
-    check_option(ties, "ties", TIES)
-    check_option(no_relevant, "no_relevant", NO_RELEVANT)
+    check_ranking_options(ties, no_relevant)
     source = _code_source(
         queries,
         database,
