@@ -312,6 +312,17 @@ def ideal_gain_at_k(block, k, transform, weights):
     return (values * step).sum(axis=1)
 
 
+def ndcg_block(block, k, ties, transform, weights):
+    """NDCG@k of each query and whether it has any gain (its ideal DCG > 0).
+
+    ``gain_at_k`` over ``ideal_gain_at_k``, 0 for a query whose ideal DCG is 0.
+    """
+    dcg = gain_at_k(block, k, ties, transform, weights)
+    ideal = ideal_gain_at_k(block, k, transform, weights)
+    ndcg = np.divide(dcg, ideal, out=np.zeros_like(dcg), where=ideal > 0)
+    return ndcg, ideal > 0
+
+
 def _safe_divide(numerator, denominator):
     """``numerator / denominator`` with 0 where the denominator is 0."""
     numerator = np.asarray(numerator, dtype=np.float64)

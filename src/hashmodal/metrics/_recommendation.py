@@ -33,12 +33,12 @@ from hashmodal.metrics._distances import default_block_size, iter_distance_block
 from hashmodal.metrics._ranking import (
     Block,
     discount_cumsum,
-    gain_at_k,
     hits_at_k,
-    ideal_gain_at_k,
+    ndcg_block,
     slots_inside,
 )
 from hashmodal.metrics._results import RetrievalScore
+from hashmodal.metrics._sources import score_queries
 
 __all__ = [
     "as_interactions",
@@ -252,11 +252,9 @@ def hit_rate_at_k(
     """
     k = _validate(k, ties, no_relevant)
     source = _UserSource(user_codes, item_codes, test, train, users, n_bits, block_size)
-    values = np.empty(source.n_queries)
-    has_rel = np.empty(source.n_queries, dtype=bool)
-    for start, stop, block in source.blocks():
-        values[start:stop] = _hit_rate_block(block, k, ties)
-        has_rel[start:stop] = block.n_relevant() > 0
+    values, has_rel = score_queries(
+        source, lambda block: (_hit_rate_block(block, k, ties), block.n_relevant() > 0)
+    )
     return finish_score(
         values,
         has_rel,
@@ -270,20 +268,14 @@ def hit_rate_at_k(
 
 
 def _ndcg_users(source, k, ties, no_relevant, graded, metric, protocol):
-    values = np.empty(source.n_queries)
-    has_rel = np.empty(source.n_queries, dtype=bool)
     weights = discount_cumsum(source.n_database)
 
     def transform(g):
         return np.exp2(g) - 1.0 if graded else np.ones_like(g)
 
-    for start, stop, block in source.blocks():
-        dcg = gain_at_k(block, k, ties, transform, weights)
-        ideal = ideal_gain_at_k(block, k, transform, weights)
-        values[start:stop] = np.divide(
-            dcg, ideal, out=np.zeros_like(dcg), where=ideal > 0
-        )
-        has_rel[start:stop] = ideal > 0
+    values, has_rel = score_queries(
+        source, lambda block: ndcg_block(block, k, ties, transform, weights)
+    )
     return finish_score(
         values,
         has_rel,

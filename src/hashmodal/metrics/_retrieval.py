@@ -31,10 +31,10 @@ from hashmodal.metrics._ranking import (
     discount_cumsum,
     gain_at_k,
     hits_at_k,
-    ideal_gain_at_k,
+    ndcg_block,
 )
 from hashmodal.metrics._results import CurveResult, RetrievalScore
-from hashmodal.metrics._sources import CodeSource, MatrixSource
+from hashmodal.metrics._sources import CodeSource, MatrixSource, score_queries
 
 __all__ = [
     "acg_at_k",
@@ -108,13 +108,15 @@ def _map(source, k, ties, normalization, no_relevant) -> RetrievalScore:
     check_option(normalization, "normalization", NORMALIZATIONS)
     check_option(no_relevant, "no_relevant", NO_RELEVANT)
     score = average_precision_index if ties == "index" else average_precision_expected
-    ap = np.empty(source.n_queries)
-    n_rel = np.empty(source.n_queries, dtype=np.int64)
-    for start, stop, block in source.blocks():
-        ap[start:stop], n_rel[start:stop] = score(block, k, normalization)
+
+    def score_block(block):
+        ap, n_rel = score(block, k, normalization)
+        return ap, n_rel > 0
+
+    ap, has_rel = score_queries(source, score_block)
     return finish_score(
         ap,
-        n_rel > 0,
+        has_rel,
         metric="map",
         k=k,
         ties=ties,
@@ -611,16 +613,10 @@ def _identity(g):
 def _ndcg(source, k, ties, no_relevant, metric="ndcg") -> RetrievalScore:
     k = check_cutoff(k)
     check_ranking_options(ties, no_relevant)
-    values = np.empty(source.n_queries)
-    has_rel = np.empty(source.n_queries, dtype=bool)
     weights = discount_cumsum(source.n_database)
-    for start, stop, block in source.blocks():
-        dcg = gain_at_k(block, k, ties, _exp_gain, weights)
-        ideal = ideal_gain_at_k(block, k, _exp_gain, weights)
-        values[start:stop] = np.divide(
-            dcg, ideal, out=np.zeros_like(dcg), where=ideal > 0
-        )
-        has_rel[start:stop] = ideal > 0
+    values, has_rel = score_queries(
+        source, lambda block: ndcg_block(block, k, ties, _exp_gain, weights)
+    )
     return finish_score(
         values,
         has_rel,
@@ -753,13 +749,13 @@ def acg_at_k(
         allow_overlap=allow_overlap,
         block_size=block_size,
     )
-    values = np.empty(source.n_queries)
-    has_rel = np.empty(source.n_queries, dtype=bool)
-    for start, stop, block in source.blocks():
+
+    def score_block(block):
         total = gain_at_k(block, k, ties, _identity, None)
         shown = block.n_ranked() if k is None else np.minimum(block.n_ranked(), k)
-        values[start:stop] = total / np.maximum(shown, 1)
-        has_rel[start:stop] = block.n_relevant() > 0
+        return total / np.maximum(shown, 1), block.n_relevant() > 0
+
+    values, has_rel = score_queries(source, score_block)
     return finish_score(
         values,
         has_rel,

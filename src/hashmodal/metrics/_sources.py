@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -13,7 +13,13 @@ from hashmodal.metrics._distances import default_block_size, iter_distance_block
 from hashmodal.metrics._protocol import check_splits, self_matches
 from hashmodal.metrics._ranking import Block
 
-__all__ = ["CodeSource", "MatrixSource", "check_labels", "check_relevance"]
+__all__ = [
+    "CodeSource",
+    "MatrixSource",
+    "check_labels",
+    "check_relevance",
+    "score_queries",
+]
 
 
 def check_labels(labels: Any, name: str, n_rows: int) -> np.ndarray:
@@ -225,3 +231,20 @@ class MatrixSource:
             relevant, gain = _relevance_block(self.relevance[start:stop])
             dist = self.distances[start:stop].astype(np.int32)
             yield start, stop, Block(dist, relevant, gain, self.n_levels)
+
+
+def score_queries(
+    source: Any, score_block: Callable[[Block], tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """One value per query, computed block by block.
+
+    ``source`` is any stream with ``n_queries`` and ``blocks()``;
+    ``score_block(block)`` returns ``(values, has_relevant)`` for the queries
+    of one block. Returns them for all queries, as float64 and bool arrays of
+    shape (n_queries,).
+    """
+    values = np.empty(source.n_queries)
+    has_relevant = np.empty(source.n_queries, dtype=bool)
+    for start, stop, block in source.blocks():
+        values[start:stop], has_relevant[start:stop] = score_block(block)
+    return values, has_relevant
