@@ -26,7 +26,6 @@ import scipy.sparse as sp
 from scipy.stats import hypergeom
 
 from hashmodal._validation import check_finite, check_positive_int, describe
-from hashmodal.codes import as_codes
 from hashmodal.metrics._aggregate import finish_score
 from hashmodal.metrics._checks import check_cutoff, check_ranking_options
 from hashmodal.metrics._distances import default_block_size, iter_distance_blocks
@@ -38,7 +37,7 @@ from hashmodal.metrics._ranking import (
     slots_inside,
 )
 from hashmodal.metrics._results import RetrievalScore
-from hashmodal.metrics._sources import score_queries
+from hashmodal.metrics._sources import as_code_pair, score_queries
 
 __all__ = [
     "as_interactions",
@@ -129,13 +128,9 @@ class _UserSource:
         block_size,
         only_test=False,
     ):
-        self.user_codes = as_codes(user_codes, n_bits, name="user codes")
-        self.item_codes = as_codes(item_codes, n_bits, name="item codes")
-        if self.user_codes.n_bits != self.item_codes.n_bits:
-            raise ValueError(
-                f"user codes have {self.user_codes.n_bits} bits but item codes have "
-                f"{self.item_codes.n_bits}"
-            )
+        self.user_codes, self.item_codes = as_code_pair(
+            user_codes, item_codes, n_bits, ("user", "item")
+        )
         n_users, n_items = len(self.user_codes), len(self.item_codes)
         self.test = as_interactions(test, n_users, n_items, "test")
         self.train = (

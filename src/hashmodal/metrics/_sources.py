@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from hashmodal._validation import check_finite, check_positive_int, describe
-from hashmodal.codes import as_codes
+from hashmodal.codes import BinaryCodes, as_codes
 from hashmodal.metrics._distances import default_block_size, iter_distance_blocks
 from hashmodal.metrics._protocol import check_splits, self_matches
 from hashmodal.metrics._ranking import Block
@@ -16,6 +16,7 @@ from hashmodal.metrics._ranking import Block
 __all__ = [
     "CodeSource",
     "MatrixSource",
+    "as_code_pair",
     "check_labels",
     "check_relevance",
     "score_queries",
@@ -63,6 +64,23 @@ def check_relevance(relevance: Any, shape: tuple[int, int]) -> np.ndarray:
     return arr
 
 
+def as_code_pair(
+    first: Any, second: Any, n_bits: int | None, names: tuple[str, str]
+) -> tuple[BinaryCodes, BinaryCodes]:
+    """Two sets of codes as :class:`BinaryCodes` of one bit length.
+
+    ``names`` name the two sides in messages (``("query", "database")``).
+    """
+    a = as_codes(first, n_bits, name=f"{names[0]} codes")
+    b = as_codes(second, n_bits, name=f"{names[1]} codes")
+    if a.n_bits != b.n_bits:
+        raise ValueError(
+            f"{names[0]} codes have {a.n_bits} bits but {names[1]} codes have "
+            f"{b.n_bits}"
+        )
+    return a, b
+
+
 def _relevance_block(rel: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     if rel.dtype.kind == "b":
         return rel.copy(), None
@@ -87,13 +105,9 @@ class CodeSource:
         allow_overlap: bool = False,
         block_size: int | None = None,
     ) -> None:
-        self.queries = as_codes(queries, n_bits, name="query codes")
-        self.database = as_codes(database, n_bits, name="database codes")
-        if self.queries.n_bits != self.database.n_bits:
-            raise ValueError(
-                f"query codes have {self.queries.n_bits} bits but database codes "
-                f"have {self.database.n_bits}"
-            )
+        self.queries, self.database = as_code_pair(
+            queries, database, n_bits, ("query", "database")
+        )
         self.n_bits = self.queries.n_bits
         self.n_queries = len(self.queries)
         self.n_database = len(self.database)
