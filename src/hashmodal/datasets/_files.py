@@ -262,13 +262,10 @@ def save_dataset(dataset: MultiModalDataset, path: str | os.PathLike[str]) -> No
     ValueError
         For another suffix.
     """
-    suffix = Path(path).suffix.lower()
-    if suffix == ".npz":
+    if _file_format(path) == "npz":
         save_npz(dataset, path)
-    elif suffix in (".h5", ".hdf5"):
-        save_h5(dataset, path)
     else:
-        raise ValueError(f"path must end in .npz, .h5 or .hdf5, got {str(path)!r}")
+        save_h5(dataset, path)
 
 
 def load_dataset_file(path: str | os.PathLike[str]) -> MultiModalDataset:
@@ -279,9 +276,16 @@ def load_dataset_file(path: str | os.PathLike[str]) -> MultiModalDataset:
     ValueError
         For another suffix.
     """
+    if _file_format(path) == "npz":
+        return load_npz(path)
+    return load_h5(path)
+
+
+def _file_format(path: str | os.PathLike[str]) -> str:
+    """``"npz"`` or ``"h5"``, from the suffix of ``path`` (any letter case)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".npz":
-        return load_npz(path)
+        return "npz"
     if suffix in (".h5", ".hdf5"):
-        return load_h5(path)
+        return "h5"
     raise ValueError(f"path must end in .npz, .h5 or .hdf5, got {str(path)!r}")
