@@ -91,11 +91,6 @@ def plot_map_vs_bits(
     ties: str = "index",
 ) -> list[Path]:
     """One PNG per task: ``metric`` against bit length, a line per method."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     out = Path(out_dir)
     paths = []
     for dataset, task in sorted({(r.dataset, r.task) for r in records}):
@@ -103,7 +98,7 @@ def plot_map_vs_bits(
         bits, cells = table_rows(subset, task=task, metric=metric, ties=ties)
         if not cells:
             continue
-        fig, ax = plt.subplots(figsize=(5.5, 4))
+        fig, ax = _new_axes()
         for method, per in cells.items():
             xs = [b for b in bits if b in per]
             ax.plot(xs, [per[b][0] for b in xs], marker="o", label=method)
@@ -112,13 +107,8 @@ def plot_map_vs_bits(
         ax.set_xlabel("code length (bits)")
         ax.set_ylabel(metric)
         ax.set_title(f"{dataset}: {task} (ties: {ties})")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
-        fig.tight_layout()
         path = out / f"map_vs_bits_{_slug(dataset)}_{_slug(task)}.png"
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(_save(fig, ax, path))
     return paths
 
 
@@ -133,15 +123,10 @@ def plot_pr_curves(
     curves : mapping
         ``curves[(dataset, task, method, n_bits)] = (precision, recall)``.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     out = Path(out_dir)
     paths = []
     for dataset, task in sorted({(d, t) for d, t, _, _ in curves}):
-        fig, ax = plt.subplots(figsize=(5.5, 4))
+        fig, ax = _new_axes()
         n_bits = None
         for (d, t, method, b), (precision, recall) in sorted(curves.items()):
             if (d, t) != (dataset, task):
@@ -153,11 +138,23 @@ def plot_pr_curves(
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
         ax.set_title(f"{dataset}: {task}, {n_bits} bits (Hamming ranking)")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
-        fig.tight_layout()
         path = out / f"pr_{_slug(dataset)}_{_slug(task)}_{n_bits}bits.png"
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(_save(fig, ax, path))
     return paths
+
+
+def _new_axes():
+    # A figure outside pyplot: no global backend or figure state is touched,
+    # so plotting works headless and inside a user's interactive session.
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5.5, 4))
+    return fig, fig.subplots()
+
+
+def _save(fig, ax, path: Path) -> Path:
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return path
