@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import scipy.linalg as sla
 
-from hashmodal._validation import check_positive_int
 from hashmodal.methods._base import register_method
 from hashmodal.methods.cross_modal._common import TwoViewHasher, check_positive
 
@@ -130,7 +129,7 @@ class CVH(TwoViewHasher):
 
     def _fit(self, views: dict[str, Any], labels: np.ndarray | None) -> None:
         regularization = check_positive(self.regularization, "regularization")
-        n_bits = check_positive_int(self.n_bits, "n_bits")
+        n_bits = self.n_bits_
         (first, X1), (second, X2) = views.items()
         d1, d2 = X1.shape[1], X2.shape[1]
         if n_bits > d1 + d2:

@@ -281,7 +281,7 @@ class SCRATCH(TwoViewHasher):
         gamma = check_positive(self.gamma, "gamma")
         max_iter = check_positive_int(self.max_iter, "max_iter")
         tol = check_positive(self.tol, "tol", allow_zero=True)
-        n_bits = check_positive_int(self.n_bits, "n_bits")
+        n_bits = self.n_bits_
         n_anchors = check_positive_int(self.n_anchors, "n_anchors")
         rng = check_random_state(self.random_state)
 
